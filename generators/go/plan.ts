@@ -1,0 +1,174 @@
+// From Go facts and answers to everything the templates need: no logic is left for EJS.
+import type { ServiceSpec } from '../../lib/compose.ts';
+import { cacheMount, runWithMounts, secretMount } from '../../lib/dockerfile.ts';
+import { COMMON_IGNORES, type IgnoreGroup, keepCopied } from '../../lib/dockerignore.ts';
+import { binaryProbe, dockerfileHealthcheck, execForm } from '../../lib/healthcheck.ts';
+import { ALPINE, type GoRuntime, goBuildImage, goRuntimeImage, NONROOT } from '../../lib/images.ts';
+import { ociLabels } from '../../lib/labels.ts';
+import type { GoFacts, ServeFacts } from './detect.ts';
+import { PROBE_PATH, probeRun } from './probe.ts';
+
+export interface GoAnswers {
+  runtime: GoRuntime;
+  /** The main package, '.' or './cmd/api'. */
+  main: string;
+  /** The binary's file name in the image. */
+  binary: string;
+  cgo: boolean;
+  port: number;
+  healthPath: string;
+  service: string;
+  goprivate?: string;
+}
+
+export interface GoPlan {
+  dockerfile: Record<string, unknown>;
+  dockerignore: { groups: IgnoreGroup[] };
+  service: ServiceSpec;
+  /** The runtime image reference, for the facts. */
+  runtimeImage: string;
+}
+
+const NETRC = { id: 'netrc', target: '/root/.netrc' };
+const MOD_CACHE = cacheMount('/go/pkg/mod');
+const BUILD_CACHE = cacheMount('/root/.cache/go-build');
+/** Go's own time zone database, for images without /usr/share/zoneinfo (read through $ZONEINFO). */
+const ZONEINFO = '/usr/share/zoneinfo.zip';
+
+export function planGo(facts: GoFacts, serve: ServeFacts, answers: GoAnswers): GoPlan {
+  const { runtime, cgo } = answers;
+  const version = facts.go.value;
+  const vendored = facts.vendor.value;
+  // A cgo binary links glibc dynamically: distroless base (or cc for C++). On scratch and alpine (no glibc)
+  // it is linked statically instead.
+  const staticCgo = cgo && runtime !== 'distroless';
+  const libc = cgo ? (facts.cxx ? 'cc' : 'base') : 'static';
+  // Cross-compiling: the build stage runs on the build machine and Go compiles for the target. cgo needs a C
+  // cross-compiler for that, which the golang image lacks: cgo builds run on the target platform.
+  const cross = !cgo;
+
+  const args = [{ name: 'GO_VERSION', value: version.tag }];
+  if (runtime === 'alpine') args.push({ name: 'ALPINE_VERSION', value: ALPINE.version });
+  const image = goRuntimeImage(runtime, libc, '${ALPINE_VERSION}');
+  const { uid, gid } = image.user;
+  const secret = secretMount(NETRC.id, NETRC.target);
+
+  const depsEnv = [`CGO_ENABLED=${cgo ? 1 : 0}`, 'GOTOOLCHAIN=local'];
+  if (vendored) depsEnv.push('GOFLAGS=-mod=vendor');
+  if (answers.goprivate) depsEnv.push(`GOPRIVATE=${answers.goprivate}`);
+
+  const targetEnv = cross ? 'GOOS=$TARGETOS GOARCH=$TARGETARCH ' : '';
+  const tags = staticCgo ? ' -tags netgo,osusergo' : '';
+  const ldflags = `-s -w -X main.version=\${VERSION}${staticCgo ? ' -linkmode=external -extldflags=-static' : ''}`;
+  const buildCmd = `${targetEnv}go build -trimpath${tags} -ldflags="${ldflags}" -o /out/${answers.binary} ${answers.main}`;
+
+  // scratch has nothing: CA certificates, time zones and a passwd entry for the user come from the build stage.
+  const rootfs: string[] = [];
+  if (runtime === 'scratch') {
+    rootfs.push(
+      'mkdir -p /out/rootfs/etc/ssl/certs /out/rootfs/usr/share',
+      `printf 'nonroot:x:${uid}:${gid}:nonroot:/home/nonroot:/sbin/nologin\\n' > /out/rootfs/etc/passwd`,
+      `printf 'nonroot:x:${gid}:\\n' > /out/rootfs/etc/group`,
+      'cp /etc/ssl/certs/ca-certificates.crt /out/rootfs/etc/ssl/certs/',
+    );
+  }
+  if (runtime !== 'distroless') {
+    if (!rootfs.length) rootfs.push('mkdir -p /out/rootfs/usr/share');
+    rootfs.push(`cp "$(go env GOROOT)/lib/time/zoneinfo.zip" /out/rootfs${ZONEINFO}`);
+  }
+
+  const chown = `--chown=${uid}:${gid}`;
+  const copies = [
+    `COPY --from=build ${PROBE_PATH.replace(/^.*\//, '/out/')} ${PROBE_PATH}`,
+    ...(rootfs.length ? ['COPY --from=build --chown=0:0 /out/rootfs/ /'] : []),
+    `COPY --from=build ${chown} /out/${answers.binary} /app/${answers.binary}`,
+    ...serve.assets.value.map((dir) => `COPY ${chown} ${dir} ./${dir}`),
+  ];
+  const env = [...(serve.portEnv ? [`PORT=${answers.port}`] : []), ...(runtime !== 'distroless' ? [`ZONEINFO=${ZONEINFO}`] : [])];
+  const health = binaryProbe(PROBE_PATH, answers.port, answers.healthPath);
+
+  const dockerfile = {
+    name: answers.service,
+    main: answers.main,
+    cross,
+    cgo,
+    staticCgo,
+    vendored,
+    args,
+    depsFrom: `FROM ${cross ? '--platform=$BUILDPLATFORM ' : ''}${goBuildImage('${GO_VERSION}')} AS deps`,
+    depsEnv: `ENV ${depsEnv.join(' \\\n    ')}`,
+    download: vendored ? undefined : runWithMounts([MOD_CACHE, secret], 'go mod download'),
+    targetArgs: cross ? ['ARG TARGETOS', 'ARG TARGETARCH'] : [],
+    probe: probeRun(targetEnv),
+    rootfs: rootfs.length ? `RUN ${rootfs.join(' \\\n    && ')}` : undefined,
+    build: runWithMounts([MOD_CACHE, BUILD_CACHE, secret], buildCmd),
+    test: runWithMounts([MOD_CACHE, BUILD_CACHE, secret], 'go vet ./... && go test ./...'),
+    runtimeImage: image.ref,
+    runtime,
+    libc,
+    env: env.length ? `ENV ${env.join(' \\\n    ')}` : undefined,
+    labels: ociLabels({ ...facts.labels, title: answers.service }),
+    copies,
+    user: `${uid}:${gid}`,
+    port: answers.port,
+    healthcheck: dockerfileHealthcheck(health),
+    entrypoint: execForm([`/app/${answers.binary}`]),
+    secretId: NETRC.id,
+  };
+
+  const copied = ['go.mod', 'go.sum', ...serve.assets.value];
+  const service: ServiceSpec = {
+    name: answers.service,
+    context: '.',
+    image: `${answers.service}:dev`,
+    port: answers.port,
+    healthcheck: health,
+    user: NONROOT,
+    buildSecrets: [{ name: NETRC.id, file: `./secrets/${NETRC.id}` }],
+    runtimeSecrets: [{ name: 'app_secret', file: './secrets/app_secret.txt' }],
+    environment: { ...(serve.portEnv ? { PORT: String(answers.port) } : {}), APP_SECRET_FILE: '/run/secrets/app_secret' },
+    tmpfs: ['/tmp'],
+    // A Go binary exits on SIGTERM as PID 1; compose's init also reaps any child processes it starts.
+    init: true,
+  };
+  return {
+    dockerfile,
+    dockerignore: { groups: keepCopied(goIgnores(facts, answers, topLevelGoDirs(facts)), copied) },
+    service,
+    runtimeImage: image.ref,
+  };
+}
+
+/** Top-level folders that hold Go packages: never ignored, whatever their name. */
+function topLevelGoDirs(facts: GoFacts): Set<string> {
+  return new Set(facts.packageDirs.map((d) => d.split('/')[0]));
+}
+
+function goIgnores(facts: GoFacts, answers: GoAnswers, goDirs: Set<string>): IgnoreGroup[] {
+  const notSource = (entries: string[]) => entries.filter((e) => !goDirs.has(e));
+  const groups: IgnoreGroup[] = [
+    {
+      comment: 'Go: binaries, test and profiling output; the image builds its own',
+      entries: notSource([
+        'bin',
+        'dist',
+        answers.binary,
+        '*.exe',
+        '*.test',
+        '*.out',
+        'coverage.*',
+        '*.coverprofile',
+        '*.prof',
+        '*.pprof',
+        '__debug_bin*',
+      ]),
+    },
+    {
+      comment: 'Go workspace files: the image builds this module alone, with its go.mod and go.sum',
+      entries: ['go.work', 'go.work.sum'],
+    },
+  ];
+  if (!facts.vendor.value)
+    groups.push({ comment: 'vendor/ is not used (no vendor/modules.txt): modules are downloaded', entries: ['vendor'] });
+  return [...COMMON_IGNORES, ...groups];
+}

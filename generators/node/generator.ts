@@ -1,0 +1,99 @@
+// dockerstack:node: thin glue over detection (detect.ts) and planning (plan.ts).
+
+import { InputError } from '../../lib/errors.ts';
+import { fact } from '../../lib/facts.ts';
+import type { NodeRuntime } from '../../lib/images.ts';
+import { parsePath, parsePort } from '../../lib/options.ts';
+import { diskProject } from '../../lib/project.ts';
+import { ServiceGenerator, type ServiceOptions } from '../../lib/service-generator.ts';
+import { detectNode, type NodeFacts, serviceName } from './detect.ts';
+import { NODE_OPTIONS } from './options.ts';
+import { type NodeAnswers, type NodePlan, planNode } from './plan.ts';
+
+export default class NodeGenerator extends ServiceGenerator {
+  protected readonly language = 'node';
+  private facts!: NodeFacts;
+  private plan!: NodePlan;
+
+  constructor(args: string[], options: ServiceOptions) {
+    super(args, options);
+    this.declareOptions();
+  }
+
+  protected optionSpecs() {
+    return NODE_OPTIONS;
+  }
+
+  async initializing() {
+    this.checkInputs();
+    this.facts = detectNode(diskProject(this.destinationRoot()));
+    const start = this.options.start as string | undefined;
+    if (start) {
+      const m = /^node\s+(.+)$/.exec(start.trim());
+      if (!m) throw new InputError('--start', `"${start}" must be a node command such as "node dist/main.js"`);
+      this.facts.start = fact(m[1].split(/\s+/), '--start');
+    }
+  }
+
+  async prompting() {
+    const f = this.facts;
+    await this.resolveAnswers(NODE_OPTIONS, {
+      runtime: fact('distroless', 'default'),
+      port: f.port,
+      'health-path': f.healthPath,
+      service: f.name,
+    });
+  }
+
+  configuring() {
+    const a = this.answers;
+    const answers: NodeAnswers = {
+      runtime: a.runtime.value as NodeRuntime,
+      port: parsePort(a.port.value, a.port.source),
+      healthPath: parsePath(a['health-path'].value, a['health-path'].source),
+      service: serviceName(String(a.service.value)),
+    };
+    this.saveAnswers(NODE_OPTIONS);
+    this.plan = planNode(this.facts, answers);
+    const f = this.facts;
+    const pm = f.packageManager.value;
+    this.printFacts(
+      `dockerstack:node found in ${this.destinationRoot()}`,
+      [
+        { label: 'service', value: answers.service, source: a.service.source },
+        { label: 'node', value: f.node.value.tag, source: f.node.source, note: f.node.note },
+        {
+          label: '',
+          value: pm.version ? `${pm.name} ${pm.version}` : pm.name,
+          source: f.packageManager.source,
+          note: f.packageManager.note,
+        },
+        { label: 'app', value: f.kind.value, source: f.kind.source },
+        ...(f.build ? [{ label: 'build', value: `"${f.build.value}"`, source: f.build.source }] : []),
+        ...(f.outDir ? [{ label: 'output', value: f.outDir.value, source: f.outDir.source }] : []),
+        ...(f.start.value.length
+          ? [{ label: 'start', value: `node ${f.start.value.join(' ')}`, source: f.start.source, note: f.start.note }]
+          : []),
+        ...(f.test ? [{ label: 'test', value: `"${f.test.value}"`, source: f.test.source }] : []),
+        { label: 'port', value: String(answers.port), source: a.port.source },
+        { label: 'healthcheck', value: answers.healthPath, source: a['health-path'].source },
+        { label: 'native modules', value: f.native.value.length ? f.native.value.join(', ') : 'none', source: f.native.source },
+        f.kind.value === 'static'
+          ? { label: 'runtime', value: 'nginx-unprivileged', source: 'static site (the --runtime choice applies to Node servers)' }
+          : { label: 'runtime', value: answers.runtime, source: a.runtime.source },
+      ],
+      f.warnings,
+    );
+  }
+
+  writing() {
+    this.writeService(
+      [
+        { path: 'Dockerfile', template: 'node/Dockerfile.ejs', data: this.plan.dockerfile },
+        { path: '.dockerignore', template: 'shared/dockerignore.ejs', data: this.plan.dockerignore },
+      ],
+      this.plan.service,
+      '# Private registry credentials for the build, e.g. //registry.npmjs.org/:_authToken=...\n',
+    );
+  }
+}

@@ -1,0 +1,247 @@
+// From Node facts and answers to everything the templates need: no logic is left for EJS.
+import type { ServiceSpec } from '../../lib/compose.ts';
+import { aptInstall, cacheMount, runWithMounts } from '../../lib/dockerfile.ts';
+import { COMMON_IGNORES, type IgnoreGroup, keepCopied } from '../../lib/dockerignore.ts';
+import type { FactLine } from '../../lib/facts.ts';
+import { bashProbe, dockerfileHealthcheck, execForm, type Healthcheck, nodeProbe } from '../../lib/healthcheck.ts';
+import { NGINX_UNPRIVILEGED, type NodeRuntime, nodeBuildImage, nodeRuntimeImage, type RuntimeImage, TINI } from '../../lib/images.ts';
+import { ociLabels } from '../../lib/labels.ts';
+import type { NodeFacts, PackageManager } from './detect.ts';
+
+export interface NodeAnswers {
+  runtime: NodeRuntime;
+  port: number;
+  healthPath: string;
+  /** Image name in compose.yaml (without tag). */
+  service: string;
+}
+
+interface PmCommands {
+  /** Installs the pinned package manager (npm is the one in the image). */
+  setup?: string;
+  install: string;
+  prodInstall: string;
+  prune: string;
+  run: (script: string) => string;
+  cache: string;
+  secret: { id: string; target: string };
+  env?: string;
+}
+
+export function packageManagerCommands(pm: PackageManager): PmCommands {
+  const npmrc = { id: 'npmrc', target: '/root/.npmrc' };
+  const lock = Boolean(pm.lockfile);
+  switch (pm.name) {
+    case 'npm':
+      return {
+        install: lock ? 'npm ci' : 'npm install',
+        prodInstall: lock ? 'npm ci --omit=dev' : 'npm install --omit=dev',
+        prune: 'npm prune --omit=dev',
+        run: (s) => (s === 'test' ? 'npm test' : `npm run ${s}`),
+        cache: '/root/.npm',
+        secret: npmrc,
+      };
+    case 'pnpm': {
+      const frozen = lock ? '--frozen-lockfile' : '--no-frozen-lockfile';
+      return {
+        setup: `npm install -g pnpm@${pm.version}`,
+        install: `pnpm install ${frozen}`,
+        prodInstall: `pnpm install ${frozen} --prod`,
+        prune: 'pnpm prune --prod',
+        run: (s) => (s === 'test' ? 'pnpm test' : `pnpm run ${s}`),
+        cache: '/root/.local/share/pnpm/store',
+        secret: npmrc,
+      };
+    }
+    case 'yarn':
+      if (pm.berry) {
+        return {
+          setup: `npm install -g --force @yarnpkg/cli-dist@${pm.version}`,
+          install: lock ? 'yarn install --immutable' : 'yarn install',
+          prodInstall: 'yarn workspaces focus --all --production',
+          prune: 'yarn workspaces focus --all --production',
+          run: (s) => `yarn run ${s}`,
+          cache: '/root/.yarn/berry/cache',
+          secret: { id: 'yarnrc', target: '/root/.yarnrc.yml' },
+          env: 'YARN_NODE_LINKER=node-modules YARN_ENABLE_GLOBAL_CACHE=true',
+        };
+      }
+      return {
+        setup: `npm install -g --force yarn@${pm.version}`,
+        install: lock ? 'yarn install --frozen-lockfile' : 'yarn install',
+        prodInstall: lock ? 'yarn install --frozen-lockfile --production' : 'yarn install --production',
+        prune: `yarn install ${lock ? '--frozen-lockfile ' : ''}--production --ignore-scripts --prefer-offline`,
+        run: (s) => `yarn run ${s}`,
+        cache: '/usr/local/share/.cache/yarn',
+        secret: npmrc,
+      };
+    case 'bun':
+      return {
+        setup: `npm install -g bun@${pm.version}`,
+        install: lock ? 'bun install --frozen-lockfile' : 'bun install',
+        prodInstall: lock ? 'bun install --frozen-lockfile --production' : 'bun install --production',
+        prune: `rm -rf node_modules && bun install ${lock ? '--frozen-lockfile ' : ''}--production`,
+        run: (s) => `bun run ${s}`,
+        cache: '/root/.bun/install/cache',
+        secret: npmrc,
+      };
+  }
+}
+
+export interface NodePlan {
+  dockerfile: Record<string, unknown>;
+  dockerignore: { groups: IgnoreGroup[] };
+  service: ServiceSpec;
+  facts: FactLine[];
+}
+
+export function planNode(facts: NodeFacts, answers: NodeAnswers): NodePlan {
+  const pm = facts.packageManager.value;
+  const cmds = packageManagerCommands(pm);
+  const kind = facts.kind.value;
+  const version = facts.node.value;
+  const alpine = answers.runtime === 'alpine';
+  const native = facts.native.value.length > 0;
+
+  // Base image versions live in ARGs with concrete defaults.
+  const args: Array<{ name: string; value: string }> = [{ name: 'NODE_VERSION', value: version.tag }];
+  const needsLineArg = answers.runtime === 'distroless' && kind !== 'static' && version.tag !== version.line;
+  if (needsLineArg) args.push({ name: 'NODE_MAJOR', value: version.line });
+  const buildImage = alpine ? 'node:${NODE_VERSION}-alpine' : nodeBuildImage('${NODE_VERSION}', native);
+  const runtimeImage: RuntimeImage =
+    kind === 'static'
+      ? NGINX_UNPRIVILEGED
+      : nodeRuntimeImage('${NODE_VERSION}', needsLineArg ? '${NODE_MAJOR}' : '${NODE_VERSION}', answers.runtime);
+  if (kind === 'static') args.push({ name: 'NGINX_VERSION', value: NGINX_UNPRIVILEGED.ref.split(':')[1] });
+  const runtimeRef = kind === 'static' ? 'nginxinc/nginx-unprivileged:${NGINX_VERSION}' : runtimeImage.ref;
+  const { uid, gid } = runtimeImage.user;
+  const chown = `--chown=${uid}:${gid}`;
+
+  const manifests = ['package.json', ...(pm.lockfile ? [pm.lockfile] : []), ...facts.manifestExtras.filter((f) => !isSecretRc(f, facts))];
+  const secret = `--mount=type=secret,id=${cmds.secret.id},target=${cmds.secret.target}`;
+  const withEnv = (c: string) => (cmds.env ? `${cmds.env} ${c}` : c);
+
+  // deps: install from the manifests only.
+  const hasBuild = Boolean(facts.build) || kind === 'next';
+  const depsInstall = hasBuild ? cmds.install : cmds.prodInstall;
+  const depsSetup: string[] = [];
+  if (!alpine && kind !== 'static') {
+    depsSetup.push(aptInstall([TINI.apt]));
+  }
+  if (alpine && native) depsSetup.push('RUN apk add --no-cache python3=~3.12 make=~4.4 g++=~14.2');
+  if (cmds.setup) depsSetup.push(runWithMounts([cacheMount('/root/.npm')], cmds.setup));
+
+  const buildCommand = facts.build ? cmds.run('build') : `${pm.name === 'npm' ? 'npx' : pm.name === 'bun' ? 'bunx' : pm.name} next build`;
+  const nextStandalone = kind === 'next' ? 'NEXT_PRIVATE_STANDALONE=true ' : '';
+  const buildSteps = [`${withEnv(nextStandalone + buildCommand)}`];
+  if (kind === 'server') buildSteps.push(withEnv(cmds.prune));
+
+  // What the runtime copies, from which stage.
+  const copies: Array<{ from?: string; src: string; dest: string }> = [];
+  const out = facts.outDir?.value ?? 'dist';
+  if (kind === 'static') {
+    copies.push({ from: 'build', src: `/app/${out}`, dest: '/usr/share/nginx/html' });
+  } else if (kind === 'next') {
+    copies.push({ from: 'build', src: '/app/.next/standalone', dest: './' });
+    copies.push({ from: 'build', src: '/app/.next/static', dest: './.next/static' });
+    if (facts.hasPublic) copies.push({ from: 'build', src: '/app/public', dest: './public' });
+  } else if (hasBuild) {
+    copies.push({ from: 'build', src: '/app/package.json', dest: './' });
+    copies.push({ from: 'build', src: '/app/node_modules', dest: './node_modules' });
+    copies.push({ from: 'build', src: `/app/${out}`, dest: `./${out}` });
+  } else {
+    // With no dependencies at all the install creates no node_modules folder to copy.
+    if (facts.hasDependencies) copies.push({ from: 'deps', src: '/app/node_modules', dest: './node_modules' });
+    copies.push({ src: '.', dest: '.' });
+  }
+
+  const nodeBin = runtimeImage.runtimeBin ?? 'node';
+  const health: Healthcheck =
+    kind === 'static' ? bashProbe(answers.port, answers.healthPath) : nodeProbe(nodeBin, answers.port, answers.healthPath);
+  const tini = kind === 'static' ? undefined : alpine ? '/sbin/tini' : TINI.target;
+  const command = kind === 'static' ? undefined : [nodeBin, ...facts.start.value];
+  const env: string[] = [];
+  if (kind !== 'static') env.push('NODE_ENV=production', `PORT=${answers.port}`);
+  if (kind === 'next') env.push('HOSTNAME=0.0.0.0', 'NEXT_TELEMETRY_DISABLED=1');
+
+  const dockerfile = {
+    name: facts.name.value,
+    kind,
+    args,
+    buildImage,
+    runtimeImage: runtimeRef,
+    runtimeIsDistroless: !runtimeImage.shell,
+    depsSetup,
+    manifests: manifests.join(' '),
+    installRun: runWithMounts([cacheMount(cmds.cache), secret], withEnv(depsInstall)),
+    secretId: cmds.secret.id,
+    secretTarget: cmds.secret.target,
+    build: hasBuild ? { run: `RUN ${buildSteps.join(' \\\n    && ')}` } : undefined,
+    test: facts.test
+      ? {
+          from: 'deps',
+          reinstall: hasBuild ? undefined : runWithMounts([cacheMount(cmds.cache), secret], withEnv(cmds.install)),
+          run: `RUN ${withEnv(cmds.run('test'))}`,
+        }
+      : undefined,
+    tiniFromDeps: tini === TINI.target ? `COPY --from=deps ${TINI.staticPath} ${TINI.target}` : undefined,
+    tiniApk: alpine && kind !== 'static' ? 'RUN apk add --no-cache tini=~0.19' : undefined,
+    env: env.length ? `ENV ${env.join(' \\\n    ')}` : undefined,
+    labels: ociLabels(facts.labels),
+    copies: copies.map((c) => `COPY ${c.from ? `--from=${c.from} ` : ''}${chown} ${c.src} ${c.dest}`),
+    user: `${uid}:${gid}`,
+    port: answers.port,
+    healthcheck: dockerfileHealthcheck(health),
+    entrypoint: tini ? execForm([tini, '--']) : undefined,
+    cmd: command ? execForm(command) : undefined,
+  };
+
+  const groups = keepCopied(nodeIgnores(facts, hasBuild), manifests);
+  const service: ServiceSpec = {
+    name: answers.service,
+    context: '.',
+    image: `${answers.service}:latest`.replace(/:latest$/, ':dev'),
+    port: answers.port,
+    healthcheck: health,
+    user: runtimeImage.user,
+    buildSecrets: [{ name: cmds.secret.id, file: `./secrets/${cmds.secret.id}` }],
+    runtimeSecrets: [{ name: 'app_secret', file: './secrets/app_secret.txt' }],
+    environment:
+      kind === 'static' ? {} : { NODE_ENV: 'production', PORT: String(answers.port), APP_SECRET_FILE: '/run/secrets/app_secret' },
+    // Next.js writes its image and fetch caches at run time; everything else only needs /tmp.
+    tmpfs: kind === 'next' ? ['/tmp', '/app/.next/cache'] : ['/tmp'],
+    init: kind !== 'static',
+  };
+  return { dockerfile, dockerignore: { groups }, service, facts: [] };
+}
+
+function isSecretRc(file: string, facts: NodeFacts): boolean {
+  return facts.secretRcFiles.includes(file);
+}
+
+function nodeIgnores(facts: NodeFacts, hasBuild: boolean): IgnoreGroup[] {
+  const out = facts.outDir?.value;
+  const node: IgnoreGroup[] = [
+    {
+      comment: 'Node: dependencies are installed in the image, never copied from the host',
+      entries: [
+        'node_modules',
+        '.pnpm-store',
+        '.yarn/cache',
+        '.yarn/install-state.gz',
+        '.npm',
+        'npm-debug.log*',
+        'yarn-debug.log*',
+        'yarn-error.log*',
+        'pnpm-debug.log*',
+      ],
+    },
+    {
+      comment: 'Build output and test artifacts: the image builds its own',
+      entries: [...new Set([...(hasBuild && out ? [out] : []), '.next', '.turbo', 'coverage', '.nyc_output', '*.tsbuildinfo'])],
+    },
+  ];
+  if (facts.secretRcFiles.length)
+    node.push({ comment: 'Registry credentials: use the build secret instead', entries: facts.secretRcFiles });
+  return [...COMMON_IGNORES, ...node];
+}

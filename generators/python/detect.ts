@@ -1,0 +1,632 @@
+// Python project detection: pure functions over the project's files (no Yeoman, no disk writes).
+import { parse as parseToml } from 'smol-toml';
+import { serviceName } from '../../lib/compose.ts';
+import { InputError, lineOf, parseJsonFile } from '../../lib/errors.ts';
+import { type Fact, fact } from '../../lib/facts.ts';
+import type { LabelFacts } from '../../lib/labels.ts';
+import { type ProjectFiles, walk } from '../../lib/project.ts';
+import { currentLine, firstLine, type ResolvedVersion, resolveVersion, toolVersion } from '../../lib/versions.ts';
+
+export type ManagerName = 'uv' | 'poetry' | 'pipenv' | 'pdm' | 'pip' | 'pep621';
+
+export interface Manager {
+  name: ManagerName;
+  /** Version of the tool installed in the build stage (pip: the image's own). */
+  version?: string;
+  lockfile?: string;
+  /** Files copied before the source for the dependency install, in order. */
+  manifests: string[];
+  /** pip: the requirements file installed, and the one with test dependencies. */
+  requirements?: string;
+  devRequirements?: string;
+  /** The project itself is a package installed into the venv (after the source is copied). */
+  installProject: boolean;
+  /** uv/Poetry workspaces: the member that is the service (folder and package name). */
+  member?: { dir: string; name: string };
+}
+
+export type Framework = 'django' | 'fastapi' | 'flask' | 'asgi' | 'wsgi' | 'entrypoint' | 'script';
+export type Server = 'gunicorn' | 'uvicorn';
+
+export interface PythonFacts {
+  name: Fact<string>;
+  python: Fact<ResolvedVersion>;
+  /** The project's own version spec (raw), to check it against a fixed runtime Python (distroless). */
+  pythonSpec?: string;
+  manager: Fact<Manager>;
+  framework: Fact<Framework>;
+  /** `module:object` for ASGI/WSGI apps, e.g. `app.main:app` or `notes:create_app()`. */
+  appRef?: string;
+  server?: Fact<Server>;
+  /** The server package is not among the dependencies: the image adds it, pinned. */
+  addServer?: string;
+  /** The command after the venv's bin/ (or python), e.g. ['gunicorn', '--bind', ...] or ['python', 'main.py']. */
+  start: Fact<string[]>;
+  /** Django: run collectstatic in the build stage (STATIC_ROOT is set). */
+  collectstatic?: Fact<string>;
+  djangoSettings?: string;
+  port: Fact<number>;
+  healthPath: Fact<string>;
+  native: Fact<string[]>;
+  test?: Fact<string[]>;
+  /** Test-only packages the image adds when the project does not declare them (pytest). */
+  addTestPackages: string[];
+  /** Normalized names of the production dependencies. */
+  dependencies: string[];
+  labels: LabelFacts;
+  warnings: string[];
+}
+
+/** Pinned versions of the tools the image installs. */
+export const PYTHON_TOOLS = {
+  uv: '0.9.5',
+  poetry: '2.2.1',
+  pipenv: '2025.0.4',
+  pdm: '2.26.1',
+  gunicorn: '23.0.0',
+  uvicorn: '0.37.0',
+  pytest: '8.4.2',
+} as const;
+
+/** Packages that compile from source, with the build and runtime system packages they need. */
+export interface NativePackage {
+  build: { apt: string[]; apk: string[] };
+  runtime: { apt: string[]; apk: string[] };
+}
+const TOOLCHAIN = { apt: ['build-essential=12.*'], apk: ['build-base=~0.5'] };
+export const NATIVE_PACKAGES: Record<string, NativePackage> = {
+  psycopg2: {
+    build: { apt: ['libpq-dev=17.*'], apk: ['postgresql17-dev=~17'] },
+    runtime: { apt: ['libpq5=17.*'], apk: ['libpq=~17'] },
+  },
+  mysqlclient: {
+    build: { apt: ['default-libmysqlclient-dev=1.1.*', 'pkg-config=1.8.*'], apk: ['mariadb-connector-c-dev=~3.4', 'pkgconf=~2.4'] },
+    runtime: { apt: ['libmariadb3=1:11.8.*'], apk: ['mariadb-connector-c=~3.4'] },
+  },
+  'python-ldap': {
+    build: { apt: ['libldap-dev=2.6.*', 'libsasl2-dev=2.1.*'], apk: ['openldap-dev=~2.6'] },
+    runtime: { apt: ['libldap2=2.6.*'], apk: ['libldap=~2.6'] },
+  },
+  uwsgi: { build: { apt: [], apk: ['linux-headers=~6.14'] }, runtime: { apt: [], apk: [] } },
+};
+export { TOOLCHAIN };
+
+const _SERVER_NAMES = new Set(['gunicorn', 'uvicorn']);
+
+/** PEP 503 normalized name. */
+export const normalize = (name: string) => name.toLowerCase().replace(/[-_.]+/g, '-');
+
+/** The package name of a PEP 508 requirement (`Flask[async] (>=3)` -> `flask`). */
+export const requirementName = (req: string) => normalize(/^\s*([A-Za-z0-9][A-Za-z0-9._-]*)/.exec(req)?.[1] ?? '');
+
+type Toml = Record<string, unknown>;
+
+export function readToml(project: ProjectFiles, file: string): Toml | undefined {
+  const text = project.read(file);
+  if (text === undefined) return undefined;
+  try {
+    return parseToml(text) as Toml;
+  } catch (error) {
+    const e = error as Error & { line?: number };
+    throw new InputError(file, `is not valid TOML${e.line ? ` (line ${e.line})` : ''}: ${e.message.split('\n')[0]}`);
+  }
+}
+
+const table = (value: unknown): Toml => (value && typeof value === 'object' && !Array.isArray(value) ? (value as Toml) : {});
+const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []);
+
+/** Requirements files with `-r`/`-c` includes followed; returns package names and every file read. */
+export function readRequirements(project: ProjectFiles, file: string, seen = new Set<string>()): { names: string[]; files: string[] } {
+  if (seen.has(file)) return { names: [], files: [] };
+  seen.add(file);
+  const text = project.read(file);
+  if (text === undefined) throw new InputError(file, 'not found (included with -r)');
+  const names: string[] = [];
+  const files = [file];
+  const dir = file.includes('/') ? file.slice(0, file.lastIndexOf('/') + 1) : '';
+  for (const raw of text.replace(/\\\r?\n/g, ' ').split(/\r?\n/)) {
+    const line = raw.replace(/(^|\s)#.*$/, '').trim();
+    if (!line) continue;
+    const include = /^(?:-r|--requirement|-c|--constraint)[=\s]+(\S+)/.exec(line);
+    if (include) {
+      const sub = readRequirements(project, `${dir}${include[1]}`, seen);
+      if (!/^-c|^--constraint/.test(line)) names.push(...sub.names);
+      files.push(...sub.files);
+      continue;
+    }
+    if (line.startsWith('-')) continue;
+    const name = requirementName(line);
+    if (name) names.push(name);
+  }
+  return { names, files };
+}
+
+interface Project {
+  pyproject?: Toml;
+  /** Where the service's code lives ('' or a workspace member folder). */
+  dir: string;
+  deps: string[];
+  devDeps: string[];
+  scripts: Record<string, string>;
+}
+
+export function detectPython(project: ProjectFiles, options: { package?: string } = {}): PythonFacts {
+  const warnings: string[] = [];
+  const pyproject = readToml(project, 'pyproject.toml');
+  const manager = detectManager(project, pyproject, options.package);
+  const proj = projectDeps(project, manager.value, pyproject);
+  const meta = table(proj.pyproject?.project);
+  const poetryMeta = table(table(proj.pyproject?.tool).poetry);
+
+  const rawName = (meta.name ?? poetryMeta.name) as string | undefined;
+  const name = rawName
+    ? fact(serviceName(rawName), `${proj.dir ? `${proj.dir}/` : ''}pyproject.toml name`)
+    : fact('app', 'default (no project name)');
+  const { python, spec } = detectPythonVersion(project, pyproject, proj.pyproject, warnings);
+
+  const deps = new Set(proj.deps);
+  const allDeps = new Set([...proj.deps, ...proj.devDeps]);
+  const app = detectApp(project, proj, deps, warnings);
+  const port = detectPort(project, proj.dir, app.framework.value);
+  const healthPath = detectHealthPath(project, proj.dir);
+  const native = detectNative(deps);
+  const tests = detectTests(project, proj.dir, allDeps, app.framework.value, manager.value);
+
+  const labels: LabelFacts = {
+    title: name.value,
+    description: (meta.description ?? poetryMeta.description) as string | undefined,
+    version: (meta.version ?? poetryMeta.version) as string | undefined,
+    source: projectUrl(meta),
+    licenses: typeof meta.license === 'string' ? meta.license : (table(meta.license).text as string | undefined),
+  };
+  if (app.addServer)
+    warnings.push(
+      `${app.server?.value} is not among the project's dependencies: the image adds ${app.addServer}; add it to the project to own the version`,
+    );
+  return {
+    name,
+    python,
+    pythonSpec: spec,
+    manager,
+    ...app,
+    port,
+    healthPath,
+    native,
+    test: tests.test,
+    addTestPackages: tests.add,
+    dependencies: [...deps],
+    labels,
+    warnings,
+  };
+}
+
+function projectUrl(meta: Toml): string | undefined {
+  const urls = table(meta.urls);
+  const key = Object.keys(urls).find((k) => /^(source|repository|homepage)$/i.test(k));
+  return key ? String(urls[key]) : undefined;
+}
+
+function detectManager(project: ProjectFiles, pyproject: Toml | undefined, wanted?: string): Fact<Manager> {
+  const tool = table(pyproject?.tool);
+  if (project.exists('uv.lock')) {
+    const lock = readToml(project, 'uv.lock') ?? {};
+    const manifests = ['pyproject.toml', 'uv.lock'];
+    const members = workspaceMembers(project, strings(table(table(tool.uv).workspace).members));
+    const member = members.length ? chooseMember(project, members, wanted) : undefined;
+    for (const m of members) manifests.push(`${m.dir}/pyproject.toml`);
+    const rootPackage = table(tool.uv).package !== false && Boolean(pyproject?.['build-system']);
+    return fact(
+      { name: 'uv', version: PYTHON_TOOLS.uv, lockfile: 'uv.lock', manifests, installProject: rootPackage || Boolean(member), member },
+      'uv.lock',
+      `lockfile revision ${lock.revision ?? lock.version ?? '?'}${member ? `; workspace member ${member.dir}${member.source ? ` (${member.source})` : ''}` : ''}`,
+    );
+  }
+  if (project.exists('poetry.lock')) {
+    const text = project.read('poetry.lock') ?? '';
+    readToml(project, 'poetry.lock');
+    const version = /@generated by Poetry (\d+\.\d+\.\d+)/.exec(text)?.[1];
+    const major2 = !version || Number(version.split('.')[0]) >= 2;
+    const packageMode = table(tool.poetry)['package-mode'] !== false;
+    return fact(
+      {
+        name: 'poetry',
+        version: major2 && version ? version : PYTHON_TOOLS.poetry,
+        lockfile: 'poetry.lock',
+        manifests: ['pyproject.toml', 'poetry.lock'],
+        installProject: packageMode && Boolean(pyproject?.['build-system']),
+      },
+      'poetry.lock',
+      version ? `generated by Poetry ${version}` : undefined,
+    );
+  }
+  if (project.exists('Pipfile.lock') || project.exists('Pipfile')) {
+    const lockText = project.read('Pipfile.lock');
+    if (lockText !== undefined) {
+      const lock = parseJsonFile<Toml>('Pipfile.lock', lockText);
+      if (!lock || typeof lock !== 'object' || !table(lock).default) throw new InputError('Pipfile.lock', 'has no "default" section');
+    }
+    readToml(project, 'Pipfile');
+    return fact(
+      {
+        name: 'pipenv',
+        version: PYTHON_TOOLS.pipenv,
+        lockfile: lockText !== undefined ? 'Pipfile.lock' : undefined,
+        manifests: ['Pipfile', ...(lockText !== undefined ? ['Pipfile.lock'] : [])],
+        installProject: false,
+      },
+      lockText !== undefined ? 'Pipfile.lock' : 'Pipfile',
+    );
+  }
+  if (project.exists('pdm.lock')) {
+    readToml(project, 'pdm.lock');
+    return fact(
+      { name: 'pdm', version: PYTHON_TOOLS.pdm, lockfile: 'pdm.lock', manifests: ['pyproject.toml', 'pdm.lock'], installProject: false },
+      'pdm.lock',
+    );
+  }
+  const reqFile = ['requirements.txt', 'requirements/prod.txt', 'requirements/production.txt', 'requirements/base.txt'].find((f) =>
+    project.exists(f),
+  );
+  if (reqFile) {
+    const { files } = readRequirements(project, reqFile);
+    const dev = [
+      'requirements-dev.txt',
+      'requirements-test.txt',
+      'dev-requirements.txt',
+      'requirements/dev.txt',
+      'requirements/test.txt',
+    ].find((f) => project.exists(f));
+    const devFiles = dev ? readRequirements(project, dev).files : [];
+    return fact(
+      {
+        name: 'pip',
+        manifests: [...new Set([...files, ...devFiles])],
+        requirements: reqFile,
+        devRequirements: dev,
+        installProject: false,
+      },
+      reqFile,
+      files.length > 1 ? `with ${files.slice(1).join(', ')}` : undefined,
+    );
+  }
+  if (pyproject?.project) {
+    return fact(
+      { name: 'pep621', manifests: ['pyproject.toml'], installProject: true },
+      'pyproject.toml [project]',
+      'no lockfile: pip install .',
+    );
+  }
+  throw new InputError(
+    'pyproject.toml',
+    'not found (nor requirements.txt, Pipfile, uv.lock or poetry.lock): run the Python generator in a Python project folder',
+  );
+}
+
+interface Member {
+  dir: string;
+  name: string;
+  source?: string;
+}
+
+function workspaceMembers(project: ProjectFiles, globs: string[]): Member[] {
+  const members: Member[] = [];
+  for (const glob of globs) {
+    const dirs = glob.endsWith('/*')
+      ? project
+          .list(glob.slice(0, -2))
+          .filter((e) => e.endsWith('/'))
+          .map((e) => `${glob.slice(0, -2)}/${e.slice(0, -1)}`)
+      : [glob.replace(/\/$/, '')];
+    for (const dir of dirs) {
+      const toml = readToml(project, `${dir}/pyproject.toml`);
+      if (toml) members.push({ dir, name: String(table(toml.project).name ?? dir.split('/').pop()) });
+    }
+  }
+  return members;
+}
+
+const WEB_DEPS = ['django', 'fastapi', 'flask', 'starlette', 'litestar', 'quart', 'falcon', 'sanic', 'aiohttp', 'gunicorn', 'uvicorn'];
+
+function chooseMember(project: ProjectFiles, members: Member[], wanted?: string): Member {
+  if (wanted) {
+    const m = members.find((x) => x.name === wanted || x.dir === wanted || x.dir.endsWith(`/${wanted}`));
+    if (!m) throw new InputError('--package', `"${wanted}" is not a workspace member (members: ${members.map((x) => x.name).join(', ')})`);
+    return { ...m, source: '--package' };
+  }
+  const services = members.filter((m) => {
+    const deps = strings(table(readToml(project, `${m.dir}/pyproject.toml`)?.project).dependencies).map(requirementName);
+    return deps.some((d) => WEB_DEPS.includes(d));
+  });
+  if (services.length === 1) return { ...services[0], source: 'the member with a web framework' };
+  if (services.length === 0) throw new InputError('pyproject.toml', 'no workspace member depends on a web framework: pass --package');
+  throw new InputError(
+    'pyproject.toml',
+    `several workspace members are services (${services.map((m) => m.name).join(', ')}): pass --package to choose one`,
+  );
+}
+
+function projectDeps(project: ProjectFiles, manager: Manager, rootPyproject: Toml | undefined): Project {
+  const dir = manager.member?.dir ?? '';
+  const pyproject = dir ? readToml(project, `${dir}/pyproject.toml`) : rootPyproject;
+  const meta = table(pyproject?.project);
+  const poetry = table(table(pyproject?.tool).poetry);
+  const deps = strings(meta.dependencies).map(requirementName);
+  deps.push(...Object.keys(table(poetry.dependencies)).map(normalize));
+  const devDeps: string[] = [];
+  for (const group of Object.values(table(pyproject?.['dependency-groups']))) devDeps.push(...strings(group).map(requirementName));
+  for (const group of Object.values(table(meta['optional-dependencies']))) devDeps.push(...strings(group).map(requirementName));
+  for (const group of Object.values(table(poetry.group))) devDeps.push(...Object.keys(table(table(group).dependencies)).map(normalize));
+  devDeps.push(...Object.keys(table(poetry['dev-dependencies'])).map(normalize));
+  if (manager.name === 'pipenv') {
+    const pipfile = readToml(project, 'Pipfile') ?? {};
+    deps.push(...Object.keys(table(pipfile.packages)).map(normalize));
+    devDeps.push(...Object.keys(table(pipfile['dev-packages'])).map(normalize));
+  }
+  if (manager.name === 'pip' && manager.requirements) {
+    deps.push(...readRequirements(project, manager.requirements).names);
+    if (manager.devRequirements) devDeps.push(...readRequirements(project, manager.devRequirements).names);
+  }
+  const scripts: Record<string, string> = {};
+  for (const [k, v] of Object.entries({ ...table(poetry.scripts), ...table(meta.scripts) })) if (typeof v === 'string') scripts[k] = v;
+  return { pyproject, dir, deps: deps.filter((d) => d !== 'python'), devDeps, scripts };
+}
+
+function detectPythonVersion(
+  project: ProjectFiles,
+  pyproject: Toml | undefined,
+  memberPyproject: Toml | undefined,
+  warnings: string[],
+): { python: Fact<ResolvedVersion>; spec?: string } {
+  const pipfile = project.exists('Pipfile') ? table(readToml(project, 'Pipfile')?.requires) : {};
+  const requires = (table(memberPyproject?.project)['requires-python'] ?? table(pyproject?.project)['requires-python']) as
+    | string
+    | undefined;
+  const runtimeTxt = firstLine(project.read('runtime.txt'))?.replace(/^python-/, '');
+  const sources: Array<[string, string | undefined]> = [
+    ['.python-version', firstLine(project.read('.python-version'))],
+    ['pyproject.toml requires-python', requires],
+    ['runtime.txt', runtimeTxt],
+    ['Pipfile python_version', (pipfile.python_full_version ?? pipfile.python_version) as string | undefined],
+    ['.tool-versions', toolVersion(project.read('.tool-versions'), ['python'])],
+  ];
+  for (const [source, raw] of sources) {
+    if (!raw) continue;
+    let resolved: Fact<ResolvedVersion>;
+    try {
+      resolved = resolveVersion('python', raw, source);
+    } catch (error) {
+      throw new InputError(source.split(' ')[0], (error as Error).message);
+    }
+    if (resolved.value.warning) warnings.push(resolved.value.warning);
+    return { python: resolved, spec: raw.trim() };
+  }
+  const line = currentLine('python');
+  return {
+    python: fact(
+      { tag: line, line, exact: false },
+      'default',
+      'current stable release; no .python-version, requires-python, runtime.txt or Pipfile',
+    ),
+  };
+}
+
+const under = (dir: string, path: string) => (dir ? `${dir}/${path}` : path);
+
+function sourceFiles(project: ProjectFiles, dir: string): string[] {
+  return walk(project, [dir], (p) => p.endsWith('.py') && !/(^|\/)(tests?|migrations)\//.test(p) && !/(^|\/)test_[^/]*\.py$/.test(p), 400);
+}
+
+/** `src/pkg/app.py` (in member dir) -> `pkg.app`. */
+function moduleOf(file: string, dir: string): string {
+  let rel = dir && file.startsWith(`${dir}/`) ? file.slice(dir.length + 1) : file;
+  if (rel.startsWith('src/')) rel = rel.slice(4);
+  return rel
+    .replace(/\/__init__\.py$/, '')
+    .replace(/\.py$/, '')
+    .replace(/\//g, '.');
+}
+
+const APP_PATTERNS: Array<{ framework: Framework; re: RegExp; server: Server }> = [
+  { framework: 'fastapi', re: /^(\w+)\s*(?::\s*\w+\s*)?=\s*(?:fastapi\.)?FastAPI\(/m, server: 'uvicorn' },
+  { framework: 'flask', re: /^(\w+)\s*(?::\s*\w+\s*)?=\s*(?:flask\.)?Flask\(/m, server: 'gunicorn' },
+  { framework: 'asgi', re: /^(\w+)\s*=\s*(?:\w+\.)?(?:Starlette|Litestar|Quart|Sanic|asgi\.App)\(/m, server: 'uvicorn' },
+  { framework: 'wsgi', re: /^(\w+)\s*=\s*(?:falcon\.App|Bottle|bottle\.Bottle|Pyramid|get_wsgi_application)\(/m, server: 'gunicorn' },
+];
+
+function detectApp(
+  project: ProjectFiles,
+  proj: Project,
+  deps: Set<string>,
+  warnings: string[],
+): Pick<PythonFacts, 'framework' | 'appRef' | 'server' | 'addServer' | 'start' | 'collectstatic' | 'djangoSettings'> {
+  const serverFor = (preferred: Server, source: string) => {
+    const has = (s: string) => deps.has(s);
+    let server: Server = preferred;
+    if (preferred === 'uvicorn' && !has('uvicorn') && has('gunicorn')) server = 'gunicorn';
+    const needed = server === 'gunicorn' && preferred === 'uvicorn' ? ['gunicorn', 'uvicorn'] : [server];
+    const missing = needed.find((s) => !has(s));
+    return {
+      server: fact(server, has(server) ? `dependency "${server}"` : source),
+      addServer: missing ? `${missing}==${PYTHON_TOOLS[missing as Server]}` : undefined,
+      workers: server === 'gunicorn' && preferred === 'uvicorn',
+    };
+  };
+  const command = (server: Server, ref: string, workers: boolean) =>
+    server === 'uvicorn'
+      ? ['uvicorn', ref, '--host', '0.0.0.0', '--port', '${PORT}']
+      : ['gunicorn', ...(workers ? ['--worker-class', 'uvicorn.workers.UvicornWorker'] : []), '--bind', '0.0.0.0:${PORT}', ref];
+
+  // Django: manage.py and its settings module.
+  const manage = under(proj.dir, 'manage.py');
+  if (project.exists(manage) || deps.has('django')) {
+    const text = project.read(manage) ?? '';
+    const m = /DJANGO_SETTINGS_MODULE['"]\s*,\s*['"]([\w.]+)['"]/.exec(text);
+    if (m) {
+      const settings = m[1];
+      const pkg = settings.split('.')[0];
+      const settingsFile = under(proj.dir, `${settings.replace(/\./g, '/')}.py`);
+      const settingsText = project.read(settingsFile) ?? project.read(under(proj.dir, `${settings.replace(/\./g, '/')}/__init__.py`)) ?? '';
+      const asgi = project.exists(under(proj.dir, `${pkg}/asgi.py`)) && deps.has('uvicorn') && !deps.has('gunicorn');
+      const ref = asgi ? `${pkg}.asgi:application` : `${pkg}.wsgi:application`;
+      const s = serverFor(asgi ? 'uvicorn' : 'gunicorn', `Django ${asgi ? 'ASGI' : 'WSGI'} default`);
+      const staticRoot = /^STATIC_ROOT\s*=/m.exec(settingsText);
+      return {
+        framework: fact('django', `${manage}:${lineOf(text, m.index)}`, `settings ${settings}`),
+        appRef: ref,
+        server: s.server,
+        addServer: s.addServer,
+        start: fact(command(s.server.value, ref, s.workers), `${pkg}/${asgi ? 'asgi' : 'wsgi'}.py`),
+        collectstatic: staticRoot
+          ? fact('python manage.py collectstatic --noinput', `${settingsFile}:${lineOf(settingsText, staticRoot.index)} STATIC_ROOT`)
+          : undefined,
+        djangoSettings: settings,
+      };
+    }
+    if (project.exists(manage)) throw new InputError(manage, 'does not set DJANGO_SETTINGS_MODULE');
+  }
+
+  const files = sourceFiles(project, proj.dir);
+  // Prefer conventional entry files.
+  const rank = (f: string) => (/(^|\/)(main|app|wsgi|asgi|server|__init__)\.py$/.test(f) ? 0 : 1);
+  const ordered = [...files].sort((a, b) => rank(a) - rank(b) || a.length - b.length);
+  for (const pattern of APP_PATTERNS) {
+    for (const file of ordered) {
+      const text = project.read(file) ?? '';
+      const m = pattern.re.exec(text);
+      if (!m) continue;
+      const ref = `${moduleOf(file, proj.dir)}:${m[1]}`;
+      const s = serverFor(
+        pattern.server,
+        `${pattern.server} for ${pattern.framework === 'wsgi' || pattern.framework === 'flask' ? 'WSGI' : 'ASGI'}`,
+      );
+      return {
+        framework: fact(pattern.framework, `${file}:${lineOf(text, m.index)}`),
+        appRef: ref,
+        server: s.server,
+        addServer: s.addServer,
+        start: fact(command(s.server.value, ref, s.workers), `${file}:${lineOf(text, m.index)}`),
+      };
+    }
+  }
+  // Application factories: def create_app() in a Flask project.
+  if (deps.has('flask')) {
+    for (const file of ordered) {
+      const text = project.read(file) ?? '';
+      const m = /^def (create_app|make_app)\(\s*\)/m.exec(text);
+      if (!m) continue;
+      const ref = `${moduleOf(file, proj.dir)}:${m[1]}()`;
+      const s = serverFor('gunicorn', 'gunicorn for WSGI');
+      return {
+        framework: fact('flask', `${file}:${lineOf(text, m.index)}`, `factory ${m[1]}()`),
+        appRef: ref,
+        server: s.server,
+        addServer: s.addServer,
+        start: fact(command(s.server.value, ref, false), `${file}:${lineOf(text, m.index)}`),
+      };
+    }
+  }
+  const scripts = Object.keys(proj.scripts);
+  if (scripts.length) {
+    const script = scripts.find((s) => normalize(s) === normalize(String(table(proj.pyproject?.project).name ?? ''))) ?? scripts[0];
+    if (scripts.length > 1) warnings.push(`several [project.scripts] entry points: using "${script}"`);
+    return {
+      framework: fact('entrypoint', `${under(proj.dir, 'pyproject.toml')} [project.scripts]`, `${script} = "${proj.scripts[script]}"`),
+      start: fact([script], `${under(proj.dir, 'pyproject.toml')} [project.scripts]`),
+    };
+  }
+  for (const candidate of ['main.py', 'app.py', 'server.py', 'run.py', '__main__.py']) {
+    const file = under(proj.dir, candidate);
+    if (project.exists(file)) return { framework: fact('script', file), start: fact(['python', candidate], file) };
+  }
+  throw new InputError(
+    proj.dir ? `${proj.dir}/pyproject.toml` : 'pyproject.toml',
+    'no start command found (no Django, FastAPI, Flask or ASGI/WSGI app, no [project.scripts], no main.py or app.py)',
+  );
+}
+
+const PORT_PATTERNS: RegExp[] = [
+  /environ(?:\.get\(|\[)\s*['"]PORT['"]\s*,\s*['"]?(\d{2,5})/,
+  /getenv\(\s*['"]PORT['"]\s*,\s*['"]?(\d{2,5})/,
+  /\bport\s*=\s*(\d{2,5})\b/,
+  /\bbind\s*=\s*['"][\w.]*:(\d{2,5})['"]/,
+  /--(?:bind|b)[=\s]+[\w.]*:(\d{2,5})/,
+  /--port[=\s]+(\d{2,5})/,
+];
+
+function detectPort(project: ProjectFiles, dir: string, framework: Framework): Fact<number> {
+  const files = [
+    ...['gunicorn.conf.py', 'Procfile'].map((f) => under(dir, f)).filter((f) => project.exists(f)),
+    ...sourceFiles(project, dir),
+  ];
+  for (const pattern of PORT_PATTERNS) {
+    for (const file of files) {
+      const text = project.read(file) ?? '';
+      const m = pattern.exec(text);
+      if (m) return fact(Number(m[1]), `${file}:${lineOf(text, m.index)}`);
+    }
+  }
+  if (framework === 'entrypoint' || framework === 'script') return fact(8000, 'default (no port found in the source)');
+  return fact(
+    8000,
+    `${framework === 'django' ? 'Django' : framework === 'fastapi' || framework === 'asgi' ? 'uvicorn' : 'gunicorn'} default port`,
+  );
+}
+
+function detectHealthPath(project: ProjectFiles, dir: string): Fact<string> {
+  const files = sourceFiles(project, dir);
+  for (const path of ['healthz', 'health', 'api/health', 'api/healthz', 'ping']) {
+    const re = new RegExp(`['"](/?${path.replace('/', '\\/')}/?)['"]`);
+    for (const file of files) {
+      const text = project.read(file) ?? '';
+      const m = re.exec(text);
+      if (m) return fact(m[1].startsWith('/') ? m[1] : `/${m[1]}`, `${file}:${lineOf(text, m.index)}`);
+    }
+  }
+  return fact('/', 'default (no /healthz or /health route found)');
+}
+
+function detectNative(deps: Set<string>): Fact<string[]> {
+  const found = Object.keys(NATIVE_PACKAGES).filter((p) => deps.has(p));
+  if (!found.length) return fact([], 'no packages that compile from source');
+  return fact(found, 'dependencies', 'no wheel for Linux: compiled in the build stage');
+}
+
+function detectTests(
+  project: ProjectFiles,
+  dir: string,
+  deps: Set<string>,
+  framework: Framework,
+  manager: Manager,
+): { test?: Fact<string[]>; add: string[] } {
+  const testFiles = walk(project, [under(dir, 'tests'), under(dir, 'test'), dir], (p) => /(^|\/)(test_[^/]*|[^/]*_test)\.py$/.test(p), 50);
+  const pytestConfig = ['pytest.ini', 'conftest.py'].find((f) => project.exists(under(dir, f)));
+  if (deps.has('pytest') && (testFiles.length || pytestConfig))
+    return { test: fact(['python', '-m', 'pytest'], 'dependency "pytest"'), add: [] };
+  if (!testFiles.length) return { add: [] };
+  if (framework === 'django') return { test: fact(['python', 'manage.py', 'test'], testFiles[0]), add: [] };
+  // Tests without pytest declared: the test stage adds it, pinned (pip-based installs only).
+  const add = manager.name === 'uv' || manager.name === 'poetry' ? [] : [`pytest==${PYTHON_TOOLS.pytest}`];
+  if (!add.length) return { add };
+  return { test: fact(['python', '-m', 'pytest'], testFiles[0], `pytest ${PYTHON_TOOLS.pytest} added for the test stage`), add };
+}
+
+/** --server: serve the detected ASGI/WSGI app with the chosen server instead. */
+export function withServer(facts: PythonFacts, server: Server): PythonFacts {
+  if (!facts.appRef || !facts.server) return facts;
+  const asgi = facts.framework.value === 'fastapi' || facts.framework.value === 'asgi' || facts.appRef.includes('.asgi:');
+  if (server === 'uvicorn' && !asgi && facts.framework.value !== 'django') return facts;
+  const workers = server === 'gunicorn' && asgi && facts.framework.value !== 'django';
+  const ref =
+    facts.framework.value === 'django'
+      ? facts.appRef.replace(server === 'uvicorn' ? '.wsgi:' : '.asgi:', server === 'uvicorn' ? '.asgi:' : '.wsgi:')
+      : facts.appRef;
+  const start =
+    server === 'uvicorn'
+      ? ['uvicorn', ref, '--host', '0.0.0.0', '--port', '${PORT}']
+      : ['gunicorn', ...(workers ? ['--worker-class', 'uvicorn.workers.UvicornWorker'] : []), '--bind', '0.0.0.0:${PORT}', ref];
+  const missing = (workers ? ['gunicorn', 'uvicorn'] : [server]).filter((s) => !facts.dependencies.includes(s));
+  const warnings = facts.warnings.filter((w) => !/is not among the project's dependencies/.test(w));
+  const addServer = missing.map((s) => `${s}==${PYTHON_TOOLS[s as Server]}`).join(' ') || undefined;
+  if (addServer) warnings.push(`${missing.join(' and ')} not among the project's dependencies: the image adds ${addServer}`);
+  return { ...facts, appRef: ref, server: fact(server, '--server'), start: fact(start, '--server'), addServer, warnings };
+}

@@ -1,0 +1,92 @@
+// dockerstack:python: thin glue over detection (detect.ts) and planning (plan.ts).
+
+import { serviceName } from '../../lib/compose.ts';
+import { fact } from '../../lib/facts.ts';
+import type { PythonRuntime } from '../../lib/images.ts';
+import { parsePath, parsePort } from '../../lib/options.ts';
+import { diskProject } from '../../lib/project.ts';
+import { ServiceGenerator, type ServiceOptions } from '../../lib/service-generator.ts';
+import { detectPython, type PythonFacts, type Server, withServer } from './detect.ts';
+import { PYTHON_OPTIONS } from './options.ts';
+import { type PythonAnswers, type PythonPlan, planPython } from './plan.ts';
+
+export default class PythonGenerator extends ServiceGenerator {
+  protected readonly language = 'python';
+  private facts!: PythonFacts;
+  private plan!: PythonPlan;
+
+  constructor(args: string[], options: ServiceOptions) {
+    super(args, options);
+    this.declareOptions();
+  }
+
+  protected optionSpecs() {
+    return PYTHON_OPTIONS;
+  }
+
+  async initializing() {
+    this.checkInputs();
+    this.facts = detectPython(diskProject(this.destinationRoot()), { package: this.options.package as string | undefined });
+    const server = this.options.server as Server | undefined;
+    if (server) this.facts = withServer(this.facts, server);
+  }
+
+  async prompting() {
+    const f = this.facts;
+    await this.resolveAnswers(PYTHON_OPTIONS, {
+      runtime: fact('slim', 'default', "the project's own Python version; distroless has only Debian's 3.13"),
+      port: f.port,
+      'health-path': f.healthPath,
+      service: f.name,
+    });
+  }
+
+  configuring() {
+    const a = this.answers;
+    const answers: PythonAnswers = {
+      runtime: a.runtime.value as PythonRuntime,
+      port: parsePort(a.port.value, a.port.source),
+      healthPath: parsePath(a['health-path'].value, a['health-path'].source),
+      service: serviceName(String(a.service.value)),
+    };
+    this.saveAnswers(PYTHON_OPTIONS);
+    this.plan = planPython(this.facts, answers);
+    const f = this.facts;
+    const m = f.manager.value;
+    const py = this.plan.python;
+    this.printFacts(
+      `dockerstack:python found in ${this.destinationRoot()}`,
+      [
+        { label: 'service', value: answers.service, source: a.service.source },
+        { label: 'python', value: py.value.tag, source: py.source, note: py.note },
+        { label: '', value: m.version ? `${m.name} ${m.version}` : m.name, source: f.manager.source, note: f.manager.note },
+        { label: 'app', value: f.framework.value, source: f.framework.source, note: f.framework.note },
+        ...(f.server ? [{ label: 'server', value: f.server.value, source: f.server.source }] : []),
+        { label: 'start', value: f.start.value.join(' ').replaceAll('${PORT}', String(answers.port)), source: f.start.source },
+        ...(f.collectstatic ? [{ label: 'static files', value: 'collectstatic', source: f.collectstatic.source }] : []),
+        ...(f.test ? [{ label: 'test', value: `"${f.test.value.join(' ')}"`, source: f.test.source, note: f.test.note }] : []),
+        { label: 'port', value: String(answers.port), source: a.port.source },
+        { label: 'healthcheck', value: answers.healthPath, source: a['health-path'].source },
+        {
+          label: 'native packages',
+          value: f.native.value.length ? f.native.value.join(', ') : 'none',
+          source: f.native.source,
+          note: f.native.note,
+        },
+        { label: 'runtime', value: answers.runtime, source: a.runtime.source, note: a.runtime.note },
+      ],
+      this.plan.warnings,
+    );
+  }
+
+  writing() {
+    this.writeService(
+      [
+        { path: 'Dockerfile', template: 'python/Dockerfile.ejs', data: this.plan.dockerfile },
+        { path: '.dockerignore', template: 'shared/dockerignore.ejs', data: this.plan.dockerignore },
+      ],
+      this.plan.service,
+      this.plan.secret.hint,
+    );
+  }
+}

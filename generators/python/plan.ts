@@ -1,0 +1,343 @@
+// From Python facts and answers to everything the templates need: no logic is left for EJS.
+import type { ServiceSpec } from '../../lib/compose.ts';
+import { aptInstall, cacheMount, runWithMounts, secretMount } from '../../lib/dockerfile.ts';
+import { COMMON_IGNORES, type IgnoreGroup, keepCopied } from '../../lib/dockerignore.ts';
+import { type Fact, fact } from '../../lib/facts.ts';
+import { dockerfileHealthcheck, execForm, pythonProbe } from '../../lib/healthcheck.ts';
+import { ALPINE, PYTHON, type PythonRuntime, pythonBuildImage, pythonRuntimeImage, TINI } from '../../lib/images.ts';
+import { ociLabels } from '../../lib/labels.ts';
+import { lineSatisfies, type ResolvedVersion } from '../../lib/versions.ts';
+import { type Manager, NATIVE_PACKAGES, type PythonFacts, TOOLCHAIN } from './detect.ts';
+
+export interface PythonAnswers {
+  runtime: PythonRuntime;
+  port: number;
+  healthPath: string;
+  service: string;
+}
+
+export interface PythonPlan {
+  dockerfile: Record<string, unknown>;
+  dockerignore: { groups: IgnoreGroup[] };
+  service: ServiceSpec;
+  /** The Python the image runs (distroless: Debian's). */
+  python: Fact<ResolvedVersion>;
+  warnings: string[];
+  /** The build secret's id and a hint for its placeholder file. */
+  secret: { id: string; hint: string };
+}
+
+const VENV = PYTHON.venv;
+const TOOLS = '/opt/tools';
+
+interface ManagerCommands {
+  env: string[];
+  /** The tool's package on PyPI, installed in its own venv under /opt/tools. */
+  tool?: string;
+  cache: string;
+  secret: { id: string; target: string; hint: string };
+  /** Dependencies only, from the manifests (undefined: nothing to install before the source). */
+  deps?: string;
+  /** After the source is copied: install the project itself. */
+  project?: string;
+  /** Test dependencies (in the test stage). */
+  dev?: string;
+}
+
+const PIP_SECRET = {
+  id: 'pipconf',
+  target: '/etc/pip.conf',
+  hint: '# pip configuration for a private index, e.g.\n# [global]\n# extra-index-url = https://user:token@pypi.example.com/simple\n',
+};
+
+export function managerCommands(m: Manager): ManagerCommands {
+  const pipCache = '/root/.cache/pip';
+  switch (m.name) {
+    case 'uv': {
+      const uv = `${TOOLS}/bin/uv`;
+      const pkg = m.member ? ` --package ${m.member.name}` : '';
+      return {
+        env: [`UV_PROJECT_ENVIRONMENT=${VENV}`, 'UV_COMPILE_BYTECODE=1', 'UV_LINK_MODE=copy', 'UV_PYTHON_DOWNLOADS=never'],
+        tool: `uv==${m.version}`,
+        cache: '/root/.cache/uv',
+        secret: {
+          id: 'uvtoml',
+          target: '/etc/uv/uv.toml',
+          hint: '# uv configuration for a private index, e.g.\n# [[index]]\n# url = "https://user:token@pypi.example.com/simple"\n',
+        },
+        deps: `${uv} sync --frozen --no-dev ${m.member ? '--no-install-workspace' : '--no-install-project'}${pkg}`,
+        project: m.installProject ? `${uv} sync --frozen --no-dev --no-editable${pkg}` : undefined,
+        dev: `${uv} sync --frozen --no-editable${pkg}`,
+      };
+    }
+    case 'poetry': {
+      const poetry = `${TOOLS}/bin/poetry`;
+      return {
+        env: ['POETRY_VIRTUALENVS_CREATE=false', 'POETRY_NO_INTERACTION=1'],
+        tool: `poetry==${m.version}`,
+        cache: '/root/.cache/pypoetry',
+        secret: {
+          id: 'poetryauth',
+          target: '/root/.config/pypoetry/auth.toml',
+          hint: '# Poetry credentials for a private source, e.g.\n# [http-basic.private]\n# username = "user"\n# password = "token"\n',
+        },
+        deps: `${poetry} sync --only main --no-root --compile`,
+        project: m.installProject ? `${poetry} sync --only main --compile` : undefined,
+        dev: `${poetry} install --no-root`,
+      };
+    }
+    case 'pipenv': {
+      const pipenv = `${TOOLS}/bin/pipenv`;
+      const lock = m.lockfile ? '' : `${pipenv} lock && `;
+      return {
+        env: [],
+        tool: `pipenv==${m.version}`,
+        cache: pipCache,
+        secret: PIP_SECRET,
+        deps: `${lock}${pipenv} requirements --hash > /tmp/requirements.txt \\\n    && pip install -r /tmp/requirements.txt`,
+        dev: `${lock}${pipenv} requirements --dev --hash > /tmp/requirements-dev.txt \\\n    && pip install -r /tmp/requirements-dev.txt`,
+      };
+    }
+    case 'pdm': {
+      const pdm = `${TOOLS}/bin/pdm`;
+      return {
+        env: [],
+        tool: `pdm==${m.version}`,
+        cache: pipCache,
+        secret: PIP_SECRET,
+        deps: `${pdm} export --prod -o /tmp/requirements.txt \\\n    && pip install --no-deps -r /tmp/requirements.txt`,
+        dev: `${pdm} export -o /tmp/requirements-dev.txt \\\n    && pip install --no-deps -r /tmp/requirements-dev.txt`,
+      };
+    }
+    case 'pip':
+      return {
+        env: [],
+        cache: pipCache,
+        secret: PIP_SECRET,
+        deps: `pip install -r ${m.requirements}`,
+        dev: m.devRequirements ? `pip install -r ${m.devRequirements}` : undefined,
+      };
+    case 'pep621':
+      return { env: [], cache: pipCache, secret: PIP_SECRET, project: 'pip install .' };
+  }
+}
+
+export function planPython(facts: PythonFacts, answers: PythonAnswers): PythonPlan {
+  const warnings = [...facts.warnings];
+  const runtime = answers.runtime;
+  const alpine = runtime === 'alpine';
+  const distroless = runtime === 'distroless';
+  const m = facts.manager.value;
+  const cmds = managerCommands(m);
+
+  // The Python the image runs: the project's, except on distroless (Debian's own).
+  let python = facts.python;
+  if (distroless) {
+    const line = PYTHON.distrolessLine;
+    const ok = !facts.pythonSpec || lineSatisfies('python', facts.pythonSpec, line);
+    python = fact(
+      { tag: line, line, exact: false },
+      'distroless python3-debian13 (Debian trixie python3)',
+      ok ? undefined : `not ${facts.python.value.tag}`,
+    );
+    if (!ok)
+      warnings.push(
+        `the project asks for Python ${facts.pythonSpec} (${facts.python.source}) but distroless python3-debian13 only has Debian's Python ${line}: ` +
+          `the image runs ${line}; use --runtime slim for Python ${facts.python.value.tag}`,
+      );
+  }
+  if (alpine)
+    warnings.push(
+      'alpine uses musl: packages without musllinux wheels compile from source (slower builds); prefer slim unless you need alpine',
+    );
+
+  const args: Array<{ name: string; value: string }> = [];
+  if (!distroless) args.push({ name: 'PYTHON_VERSION', value: python.value.tag });
+  if (distroless) args.push({ name: 'DEBIAN_VERSION', value: PYTHON.debianVersion });
+  if (alpine) args.push({ name: 'ALPINE_VERSION', value: ALPINE.version });
+  const buildImage = pythonBuildImage('${PYTHON_VERSION}', runtime);
+  const runtimeImage = pythonRuntimeImage('${PYTHON_VERSION}', runtime);
+  const { uid, gid } = runtimeImage.user;
+  const chown = `--chown=${uid}:${gid}`;
+
+  // Native builds: compilers and -dev headers in the deps stage, runtime libraries in the runtime stage.
+  const native = facts.native.value.map((p) => NATIVE_PACKAGES[p]);
+  const buildApt = native.length ? [...TOOLCHAIN.apt, ...native.flatMap((n) => n.build.apt)] : [];
+  const buildApk = native.length ? [...TOOLCHAIN.apk, ...native.flatMap((n) => n.build.apk)] : [];
+  const runtimeApt = native.flatMap((n) => n.runtime.apt);
+  const runtimeApk = native.flatMap((n) => n.runtime.apk);
+
+  const env = [
+    'PYTHONDONTWRITEBYTECODE=1',
+    'PYTHONUNBUFFERED=1',
+    'PIP_DISABLE_PIP_VERSION_CHECK=1',
+    `VIRTUAL_ENV=${VENV}`,
+    `PATH="${VENV}/bin:$PATH"`,
+  ];
+  const depsSteps: string[] = [];
+  if (!alpine) {
+    const pkgs = [...(distroless ? [...PYTHON.debianApt, ...(native.length ? ['python3-dev=3.13.*'] : [])] : []), TINI.apt, ...buildApt];
+    depsSteps.push(aptInstall(pkgs));
+  } else if (buildApk.length) {
+    depsSteps.push(`RUN apk add --no-cache ${buildApk.join(' ')}`);
+  }
+  const pipCache = cacheMount('/root/.cache/pip');
+  if (cmds.tool) depsSteps.push(runWithMounts([pipCache], `python3 -m venv ${TOOLS} \\\n    && ${TOOLS}/bin/pip install ${cmds.tool}`));
+  depsSteps.push(`RUN python3 -m venv ${VENV}`);
+  const secret = secretMount(cmds.secret.id, cmds.secret.target);
+  const install = (command: string) => runWithMounts([cacheMount(cmds.cache), secret], command);
+  const manifestCopies = manifestCopyLines(m);
+  const depsInstall = cmds.deps ? install(cmds.deps) : undefined;
+  const addServer = facts.addServer
+    ? runWithMounts(
+        [cacheMount(m.name === 'uv' ? cmds.cache : '/root/.cache/pip')],
+        m.name === 'uv'
+          ? `${TOOLS}/bin/uv pip install --python ${VENV}/bin/python ${facts.addServer}`
+          : cmds.tool
+            ? `${TOOLS}/bin/pip --python ${VENV}/bin/python install ${facts.addServer}`
+            : `pip install ${facts.addServer}`,
+      )
+    : undefined;
+  const libsStep =
+    distroless && runtimeApt.length
+      ? [
+          'SHELL ["/bin/bash", "-o", "pipefail", "-c"]',
+          '# distroless has no package manager: copy the shared libraries the compiled extensions link (not glibc or libssl).',
+          `RUN mkdir -p /runtime-libs \\\n    && find ${VENV} -name '*.so' -exec ldd {} + 2>/dev/null | awk '$3 ~ /^\\// {print $3}' | sort -u \\\n` +
+            '    | while read -r lib; do \\\n' +
+            '        real="$(readlink -f "$lib")"; pkg="$(dpkg -S "$real" 2>/dev/null | cut -d: -f1)"; \\\n' +
+            '        case "$pkg" in libc6|libgcc-s1|libstdc++6|libssl3t64|zlib1g|"") ;; \\\n' +
+            '        *) mkdir -p "/runtime-libs$(dirname "$real")" && cp -L "$lib" "/runtime-libs$(dirname "$real")/$(basename "$lib")" ;; esac; \\\n' +
+            '    done',
+        ]
+      : [];
+
+  // build: the source, the project itself, static files.
+  const buildSteps: string[] = [];
+  if (cmds.project) buildSteps.push(install(cmds.project));
+  if (facts.collectstatic) buildSteps.push(`RUN ${facts.collectstatic.value}`);
+  const hasBuild = buildSteps.length > 0;
+  // Distroless libraries are collected after everything that compiles.
+  const depsTail = hasBuild ? [] : libsStep;
+  const buildTail = hasBuild ? libsStep : [];
+  const lastDepsStage = hasBuild ? 'build' : 'deps';
+
+  // test: dev dependencies on top of the production ones; never reaches the runtime.
+  let test: Record<string, unknown> | undefined;
+  if (facts.test) {
+    const steps: string[] = [];
+    if (cmds.dev) steps.push(install(cmds.dev));
+    if (facts.addTestPackages.length)
+      steps.push(runWithMounts([cacheMount('/root/.cache/pip')], `pip install ${facts.addTestPackages.join(' ')}`));
+    steps.push(`RUN ${facts.test.value.join(' ')}`);
+    test = { from: lastDepsStage, copySource: !hasBuild, steps };
+  }
+
+  // runtime
+  const runtimeSteps: string[] = [];
+  if (runtime === 'slim') {
+    if (runtimeApt.length) runtimeSteps.push(aptInstall(runtimeApt));
+    runtimeSteps.push(
+      `RUN groupadd --system --gid ${gid} app \\\n    && useradd --system --uid ${uid} --gid app --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin app`,
+    );
+  } else if (alpine) {
+    runtimeSteps.push(
+      `RUN apk add --no-cache tini=~0.19${runtimeApk.length ? ` ${runtimeApk.join(' ')}` : ''} \\\n    && addgroup -S -g ${gid} app \\\n    && adduser -S -D -H -u ${uid} -G app -h /nonexistent -s /sbin/nologin app`,
+    );
+  }
+  const copies: string[] = [];
+  if (distroless && runtimeApt.length) copies.push(`COPY --from=${lastDepsStage} --chown=0:0 /runtime-libs/ /`);
+  copies.push(`COPY --from=${lastDepsStage} ${chown} ${VENV} ${VENV}`);
+  copies.push(hasBuild ? `COPY --from=build ${chown} /app /app` : `COPY ${chown} . .`);
+
+  const pythonBin = `${VENV}/bin/python`;
+  const health = pythonProbe(pythonBin, answers.port, answers.healthPath);
+  const tini = alpine ? '/sbin/tini' : TINI.target;
+  const start = facts.start.value.map((a) => a.replaceAll('${PORT}', String(answers.port)));
+  const command = start[0] === 'python' ? [pythonBin, ...start.slice(1)] : [`${VENV}/bin/${start[0]}`, ...start.slice(1)];
+
+  const dockerfile = {
+    name: facts.name.value,
+    args,
+    secretId: cmds.secret.id,
+    secretTarget: cmds.secret.target,
+    buildImage,
+    depsEnv: `ENV ${[...env, ...cmds.env, ...(m.name === 'uv' ? [`UV_PYTHON=${runtimeImage.runtimeBin}`] : [])].join(' \\\n    ')}`,
+    depsSteps,
+    manifestCopies,
+    depsInstall,
+    addServer,
+    depsTail,
+    build: hasBuild ? { steps: buildSteps, tail: buildTail } : undefined,
+    test,
+    runtimeImage: runtimeImage.ref,
+    runtimeIsDistroless: distroless,
+    runtimeEnv: `ENV ${[...env, `PORT=${answers.port}`].join(' \\\n    ')}`,
+    labels: ociLabels(facts.labels),
+    runtimeSteps,
+    tiniFromDeps: alpine ? undefined : `COPY --from=deps ${TINI.staticPath} ${TINI.target}`,
+    copies,
+    user: `${uid}:${gid}`,
+    port: answers.port,
+    healthcheck: dockerfileHealthcheck(health),
+    entrypoint: execForm([tini, '--']),
+    cmd: execForm(command),
+  };
+
+  const copied = [...m.manifests];
+  const groups = keepCopied(pythonIgnores(), copied);
+  const service: ServiceSpec = {
+    name: answers.service,
+    context: '.',
+    image: `${answers.service}:dev`,
+    port: answers.port,
+    healthcheck: health,
+    user: runtimeImage.user,
+    buildSecrets: [{ name: cmds.secret.id, file: `./secrets/${cmds.secret.id}` }],
+    runtimeSecrets: [{ name: 'app_secret', file: './secrets/app_secret.txt' }],
+    environment: { PORT: String(answers.port), APP_SECRET_FILE: '/run/secrets/app_secret' },
+    tmpfs: ['/tmp'],
+    init: true,
+  };
+  return { dockerfile, dockerignore: { groups }, service, python, warnings, secret: { id: cmds.secret.id, hint: cmds.secret.hint } };
+}
+
+/** COPY lines for the manifests: root files together, workspace members' pyproject.toml into their folders. */
+function manifestCopyLines(m: Manager): string[] {
+  const root = m.manifests.filter((f) => !f.includes('/'));
+  const lines = root.length ? [`COPY ${root.join(' ')} ./`] : [];
+  for (const f of m.manifests.filter((x) => x.includes('/'))) lines.push(`COPY ${f} ${f.slice(0, f.lastIndexOf('/') + 1)}`);
+  return lines;
+}
+
+function pythonIgnores(): IgnoreGroup[] {
+  return [
+    ...COMMON_IGNORES,
+    {
+      comment: 'Python: the image builds its own virtual environment and bytecode',
+      entries: ['.venv', 'venv', '__pycache__', '*.py[cod]', '*$py.class', '.Python', 'pip-wheel-metadata', '__pypackages__'],
+    },
+    {
+      comment: 'Build output, caches and test artifacts',
+      entries: [
+        'build',
+        'dist',
+        '*.egg-info',
+        '.eggs',
+        'wheels',
+        '.pytest_cache',
+        '.mypy_cache',
+        '.ruff_cache',
+        '.tox',
+        '.nox',
+        '.coverage',
+        '.coverage.*',
+        'htmlcov',
+        '.hypothesis',
+        '.ipynb_checkpoints',
+        'staticfiles',
+        'db.sqlite3',
+      ],
+    },
+  ];
+}

@@ -1,0 +1,63 @@
+// Finding the services in a repository: pure over the project's files.
+import { posix } from 'node:path';
+import { IGNORED_DIRS, type ProjectFiles } from './project.ts';
+
+export type Language = 'node' | 'python' | 'go';
+
+export interface DiscoveredService {
+  /** Folder relative to the repository root ('.' for the root). */
+  dir: string;
+  language: Language;
+  /** The manifest that identified it, e.g. `web/package.json`. */
+  source: string;
+  name: string;
+}
+
+/** Folders that hold test data or examples, never deployable services. */
+const SKIPPED = new Set([...IGNORED_DIRS, 'fixtures', 'test', 'tests', '__tests__', 'testdata', 'examples', 'docs', 'e2e']);
+
+const join = (dir: string, file: string) => (dir === '.' ? file : posix.join(dir, file));
+
+function nodeService(project: ProjectFiles, dir: string): DiscoveredService | 'workspace' | undefined {
+  const text = project.read(join(dir, 'package.json'));
+  if (text === undefined) return undefined;
+  let pkg: { name?: string; workspaces?: unknown; scripts?: Record<string, string>; main?: string; dependencies?: Record<string, string> };
+  try {
+    pkg = JSON.parse(text);
+  } catch {
+    // The Node generator reports the problem with the file and line when it runs.
+    return { dir, language: 'node', source: join(dir, 'package.json'), name: posix.basename(dir === '.' ? 'app' : dir) };
+  }
+  if (pkg.workspaces || project.exists(join(dir, 'pnpm-workspace.yaml'))) return 'workspace';
+  const deps = pkg.dependencies ?? {};
+  const deployable = Boolean(pkg.scripts?.start || pkg.scripts?.build || deps.next || deps.express || deps.fastify || deps.koa);
+  if (!deployable) return undefined; // a library: not a service
+  return { dir, language: 'node', source: join(dir, 'package.json'), name: (pkg.name ?? posix.basename(dir)).replace(/^@[^/]+\//, '') };
+}
+
+export function discoverServices(project: ProjectFiles, maxDepth = 3): DiscoveredService[] {
+  const found: DiscoveredService[] = [];
+  const visit = (dir: string, depth: number) => {
+    const entries = project.list(dir === '.' ? '' : dir);
+    const node = entries.includes('package.json') ? nodeService(project, dir) : undefined;
+    if (node && node !== 'workspace') found.push(node);
+    else if (entries.includes('go.mod'))
+      found.push({ dir, language: 'go', source: join(dir, 'go.mod'), name: posix.basename(dir === '.' ? 'app' : dir) });
+    else if (['pyproject.toml', 'requirements.txt', 'Pipfile', 'uv.lock', 'poetry.lock'].some((f) => entries.includes(f))) {
+      const manifest = ['pyproject.toml', 'requirements.txt', 'Pipfile', 'uv.lock', 'poetry.lock'].find((f) =>
+        entries.includes(f),
+      ) as string;
+      found.push({ dir, language: 'python', source: join(dir, manifest), name: posix.basename(dir === '.' ? 'app' : dir) });
+    }
+    // A service folder's subfolders are its own code, except in workspaces and repositories of services.
+    if ((node && node !== 'workspace') || depth >= maxDepth) return;
+    for (const entry of entries) {
+      if (!entry.endsWith('/')) continue;
+      const name = entry.slice(0, -1);
+      if (SKIPPED.has(name) || name.startsWith('.')) continue;
+      visit(join(dir, name), depth + 1);
+    }
+  };
+  visit('.', 0);
+  return found;
+}

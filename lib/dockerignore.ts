@@ -1,0 +1,48 @@
+// .dockerignore content: what every image should keep out, plus the language's own entries,
+// minus anything the Dockerfile copies from the build context.
+
+export interface IgnoreGroup {
+  comment: string;
+  entries: string[];
+}
+
+/** Kept out of every build context: history, secrets and keys, the Docker files themselves. */
+export const COMMON_IGNORES: IgnoreGroup[] = [
+  {
+    comment: 'Version control and editors',
+    entries: ['.git', '.gitignore', '.gitattributes', '.hg', '.svn', '.vscode', '.idea', '*.swp', '.DS_Store'],
+  },
+  {
+    comment: 'Secrets and keys: pass them with --secret (build) or compose secrets (runtime), never in the context',
+    entries: ['.env', '.env.*', '*.env', 'secrets', '*.pem', '*.key', '*.p12', '*.pfx', 'id_rsa*', 'id_ed25519*', '.netrc', '.aws', '.ssh'],
+  },
+  {
+    comment: 'Docker files: changing them must not invalidate the build cache',
+    entries: [
+      'Dockerfile*',
+      '.dockerignore',
+      'compose*.yaml',
+      'compose*.yml',
+      'docker-compose*.yaml',
+      'docker-compose*.yml',
+      'README.Docker.md',
+    ],
+  },
+  { comment: 'Logs and temporary files', entries: ['*.log', 'logs', 'tmp', '.tmp'] },
+];
+
+/** Drop entries that would exclude a path the Dockerfile copies. */
+export function keepCopied(groups: IgnoreGroup[], copied: string[]): IgnoreGroup[] {
+  const excludes = (pattern: string, path: string) => {
+    const re = new RegExp(
+      `^${pattern
+        .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+        .replace(/\*/g, '[^/]*')
+        .replace(/\?/g, '[^/]')}(/.*)?$`,
+    );
+    return re.test(path);
+  };
+  return groups
+    .map((g) => ({ ...g, entries: g.entries.filter((e) => !copied.some((path) => excludes(e, path))) }))
+    .filter((g) => g.entries.length > 0);
+}

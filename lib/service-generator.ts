@@ -1,0 +1,222 @@
+// The glue every service generator shares: options and prompts, answers saved in .yo-rc.json,
+// printing facts with their sources, and writing without ever losing a user's file.
+
+import { randomBytes } from 'node:crypto';
+import { accessSync, constants, readFileSync } from 'node:fs';
+import { basename, isAbsolute, join, relative } from 'node:path';
+import { createTwoFilesPatch } from 'diff';
+import Generator, { type BaseOptions } from 'yeoman-generator';
+import { mergeCompose, type ServiceSpec } from './compose.ts';
+import { DriftError, InputError } from './errors.ts';
+import { type Fact, type FactLine, fact, formatFacts } from './facts.ts';
+import { COMMON_OPTIONS, checkChoice, type OptionSpec } from './options.ts';
+import { render } from './render.ts';
+
+export type ServiceOptions = BaseOptions & {
+  yes?: boolean;
+  force?: boolean;
+  check?: boolean;
+  /** Set by the app generator: the repository root, where the one compose.yaml lives. */
+  composeRoot?: string;
+  [key: string]: unknown;
+};
+
+/** One output file: a template rendered with explicit data, or text computed in TypeScript. */
+export interface OutputFile {
+  /** Destination, relative to the destination root. */
+  path: string;
+  template?: string;
+  data?: Record<string, unknown>;
+  contents?: string;
+  /** Create only when missing, never update (secrets files, for example). */
+  createOnly?: boolean;
+}
+
+export abstract class ServiceGenerator extends Generator<Record<string, unknown>, ServiceOptions> {
+  /** Answers resolved from options, .yo-rc.json, prompts or detection, each with its source. */
+  protected answers: Record<string, Fact<unknown>> = {};
+  protected abstract readonly language: string;
+  protected abstract optionSpecs(): OptionSpec[];
+
+  constructor(args: string[], options: ServiceOptions) {
+    super(args, options);
+    for (const spec of [...COMMON_OPTIONS]) this.addOption(spec);
+    // Yeoman queues only the subclass's own methods: queue the shared end-of-run task here.
+    if (!options.help) this.queueTask({ method: () => this.reportCheck(), taskName: 'reportCheck', queueName: 'end' });
+  }
+
+  /**
+   * Yeoman's default reads package.json in the constructor, which would turn a malformed package.json
+   * into a generic error before detection can name the problem. The app name is the folder's name.
+   */
+  determineAppname(): string {
+    return basename(this.destinationRoot());
+  }
+
+  /** Declare the language's options (call from the subclass constructor). */
+  protected declareOptions(): void {
+    for (const spec of this.optionSpecs()) this.addOption(spec);
+  }
+
+  private addOption(spec: OptionSpec): void {
+    if (this._options?.[spec.name]) return;
+    this.option(spec.name, {
+      type: spec.type === 'boolean' ? Boolean : spec.type === 'number' ? Number : String,
+      description: `${spec.description}${spec.choices ? ` (${spec.choices.join('|')})` : ''} [default: ${spec.defaultText}]`,
+      alias: spec.alias,
+    });
+  }
+
+  get interactive(): boolean {
+    return !this.options.yes && !this.options.check;
+  }
+
+  /** Validate option values and that the destination can be written. */
+  protected checkInputs(): void {
+    for (const spec of this.optionSpecs()) checkChoice(spec, this.options[spec.name]);
+    if (!this.options.check) {
+      try {
+        accessSync(this.destinationRoot(), constants.W_OK);
+      } catch {
+        throw new InputError(this.destinationRoot(), 'the destination folder is not writable');
+      }
+    }
+  }
+
+  /**
+   * The answer for an option: the command-line option, else the saved answer in .yo-rc.json, else the
+   * detected value. Interactive runs then confirm it with a prompt.
+   */
+  protected async resolveAnswers(specs: OptionSpec[], detected: Record<string, Fact<unknown>>): Promise<void> {
+    const saved = this.config.getAll() as Record<string, unknown>;
+    const questions: Array<Record<string, unknown>> = [];
+    for (const spec of specs) {
+      const cli = this.options[spec.name];
+      if (cli !== undefined && cli !== null && cli !== '') {
+        this.answers[spec.name] = fact(cli, `--${spec.name}`);
+        continue;
+      }
+      if (saved[spec.name] !== undefined) {
+        checkChoice(spec, saved[spec.name]);
+        this.answers[spec.name] = fact(saved[spec.name], '.yo-rc.json');
+      } else if (detected[spec.name]) {
+        this.answers[spec.name] = detected[spec.name];
+      }
+      if (spec.prompt && this.interactive) {
+        const current = this.answers[spec.name]?.value;
+        questions.push(
+          spec.choices
+            ? { type: 'select', name: spec.name, message: spec.prompt, choices: spec.choices, default: current }
+            : { type: 'input', name: spec.name, message: spec.prompt, default: current === undefined ? undefined : String(current) },
+        );
+      }
+    }
+    if (questions.length) {
+      const answers = (await this.prompt(questions as never)) as Record<string, unknown>;
+      for (const [name, value] of Object.entries(answers)) {
+        if (value === undefined || value === '') continue;
+        if (String(value) !== String(this.answers[name]?.value)) this.answers[name] = fact(value, 'your answer');
+      }
+    }
+  }
+
+  /** Save the prompted answers in .yo-rc.json, so the next run and teammates get the same ones. */
+  protected saveAnswers(specs: OptionSpec[]): void {
+    if (this.options.check) return;
+    for (const spec of specs) {
+      const answer = this.answers[spec.name];
+      if (spec.prompt && answer !== undefined && answer.value !== undefined) this.config.set(spec.name, answer.value as never);
+    }
+  }
+
+  protected printFacts(title: string, lines: FactLine[], warnings: string[]): void {
+    this.log(`${title}:`);
+    for (const line of formatFacts(lines)) this.log(`  ${line}`);
+    for (const warning of warnings) this.log(`  warning: ${warning}`);
+  }
+
+  /** Write the files. Non-interactive runs never overwrite a differing file without --force. */
+  protected writeOutputs(files: OutputFile[]): void {
+    for (const file of files) {
+      const dest = isAbsolute(file.path) ? file.path : this.destinationPath(file.path);
+      const rel = relative(this.destinationRoot(), dest) || file.path;
+      let contents = file.contents;
+      if (contents === undefined && file.template) contents = render(file.template, file.data ?? {});
+      const onDisk = readIfExists(dest);
+      if (this.options.check) {
+        if (!file.createOnly && onDisk !== contents)
+          this.drift.push(createTwoFilesPatch(rel, rel, onDisk ?? '', contents ?? '', 'on disk', 'generated'));
+        continue;
+      }
+      if (onDisk !== undefined && file.createOnly) continue;
+      if (onDisk !== undefined && onDisk !== contents && !this.interactive && !this.options.force) {
+        this.log(`  kept ${rel}: it differs from what would be generated; rerun with --force to overwrite it`);
+        this.skipped.push(rel);
+        continue;
+      }
+      this.fs.write(dest, contents ?? '');
+      if (this.options.force) {
+        const memFile = this.env.sharedFs.get(dest) as unknown as { conflicter?: string };
+        memFile.conflicter = 'force';
+      }
+    }
+  }
+
+  /**
+   * The Dockerfile, .dockerignore and the service in compose.yaml (at the repository root when the app
+   * generator composed this one), plus the secrets folder next to compose.yaml.
+   */
+  protected writeService(files: OutputFile[], spec: ServiceSpec, buildSecretHint: string): void {
+    const root = this.options.composeRoot ?? this.destinationRoot();
+    const rel = relative(root, this.destinationRoot());
+    const service: ServiceSpec = { ...spec, context: rel ? `./${rel}` : '.' };
+    const composePath = join(root, 'compose.yaml');
+    // Read through mem-fs: services composed earlier in this run are already there.
+    const existing = this.fs.exists(composePath) ? this.fs.read(composePath) : undefined;
+    // The compose project is the service for a single service, else the repository folder.
+    const projectName = this.options.composeRoot
+      ? basename(root)
+          .toLowerCase()
+          .replace(/[^a-z0-9_-]+/g, '-')
+      : service.name;
+    const compose = mergeCompose(existing ?? undefined, relative(root, composePath), projectName, [service]);
+    this.writeOutputs([
+      ...files,
+      { path: composePath, contents: compose.text },
+      {
+        path: join(root, 'secrets/.gitignore'),
+        contents: '# Secrets for compose.yaml: never commit them.\n*\n!.gitignore\n',
+        createOnly: true,
+      },
+      ...spec.buildSecrets.map((s) => ({ path: join(root, s.file), contents: buildSecretHint, createOnly: true })),
+      ...spec.runtimeSecrets.map((s) => ({ path: join(root, s.file), contents: this.randomSecret(), createOnly: true })),
+    ]);
+  }
+
+  protected skipped: string[] = [];
+  protected drift: string[] = [];
+
+  /** --check: fail (exit 1) with the diff when a generated file differs from what is on disk. */
+  reportCheck(): void {
+    if (!this.options.check) return;
+    if (this.drift.length) {
+      throw new DriftError(
+        `generated files differ from the saved answers (rerun without --check to update them):\n${this.drift.join('\n')}`,
+      );
+    }
+    this.log('check: every generated file matches the saved answers');
+  }
+
+  /** A random value for a runtime secret file created on first run (never printed). */
+  protected randomSecret(): string {
+    return `${randomBytes(24).toString('base64url')}\n`;
+  }
+}
+
+export function readIfExists(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,235 @@
+// Go detection is pure: these tests use in-memory projects, no Yeoman and no disk.
+import assert from 'node:assert/strict';
+import { execFile, execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { detectGo, detectServe, goServiceName, normalizeMain, parseGoMod } from '../generators/go/detect.ts';
+import { planGo } from '../generators/go/plan.ts';
+import { PROBE_SOURCE } from '../generators/go/probe.ts';
+import { InputError } from '../lib/errors.ts';
+import { memoryProject } from '../lib/project.ts';
+
+const MAIN = 'package main\n\nimport "net/http"\n\nfunc main() {\n\thttp.ListenAndServe(":8080", nil)\n}\n';
+const mod = (extra = '') => `module github.com/acme/svc\n\ngo 1.22\n${extra}`;
+
+describe('go detection', () => {
+  it('resolves the go directive as a minimum, to the newest supported release', () => {
+    const f = detectGo(memoryProject({ 'go.mod': mod(), 'main.go': MAIN }));
+    assert.equal(f.go.value.tag, '1.27');
+    assert.equal(f.go.source, 'go.mod go 1.22');
+    assert.equal(f.go.note, 'newest supported release satisfying >=1.22');
+  });
+  it('keeps an exact toolchain pin', () => {
+    const f = detectGo(memoryProject({ 'go.mod': mod('\ntoolchain go1.26.3\n'), 'main.go': MAIN }));
+    assert.equal(f.go.value.tag, '1.26.3');
+    assert.equal(f.go.value.exact, true);
+  });
+  it('finds the main packages, sorted, skipping vendor, testdata and tests', () => {
+    const f = detectGo(
+      memoryProject({
+        'go.mod': mod(),
+        'cmd/worker/main.go': MAIN,
+        'cmd/api/main.go': `// Command api.\n${MAIN}`,
+        'internal/x/x.go': 'package x\n',
+        'vendor/github.com/a/b/main.go': MAIN,
+        'testdata/tool/main.go': MAIN,
+        'tools/gen.go': '//go:build ignore\n\npackage main\n',
+      }),
+    );
+    assert.deepEqual(f.mains.value, ['./cmd/api', './cmd/worker']);
+  });
+  it('names the file of a single main package', () => {
+    const f = detectGo(memoryProject({ 'go.mod': mod(), 'cmd/api/server.go': MAIN }));
+    assert.deepEqual(f.mains.value, ['./cmd/api']);
+    assert.equal(f.mains.source, 'cmd/api/server.go');
+  });
+  it('detects cgo from import "C" with file:line, and from a known cgo module', () => {
+    const c = detectGo(
+      memoryProject({ 'go.mod': mod(), 'main.go': MAIN, 'native.go': 'package main\n\n// #include <stdio.h>\nimport "C"\n' }),
+    );
+    assert.deepEqual(c.cgo.value, ['native.go:4']);
+    assert.equal(c.cgo.source, 'import "C" in native.go:4');
+    const sqlite = detectGo(memoryProject({ 'go.mod': mod('\nrequire github.com/mattn/go-sqlite3 v1.14.24\n'), 'main.go': MAIN }));
+    assert.deepEqual(sqlite.cgo.value, ['github.com/mattn/go-sqlite3']);
+    const none = detectGo(memoryProject({ 'go.mod': mod('\nrequire (\n\tgithub.com/go-chi/chi/v5 v5.2.0\n)\n'), 'main.go': MAIN }));
+    assert.deepEqual(none.cgo.value, []);
+    assert.match(none.cgo.source, /no import "C"/);
+  });
+  it('tells a vendored module and a missing go.sum', () => {
+    const vendored = detectGo(memoryProject({ 'go.mod': mod(), 'go.sum': '', 'vendor/modules.txt': '# x\n', 'main.go': MAIN }));
+    assert.equal(vendored.vendor.value, true);
+    assert.equal(vendored.goSum.value, true);
+    const bare = detectGo(memoryProject({ 'go.mod': mod(), 'main.go': MAIN }));
+    assert.equal(bare.vendor.value, false);
+    assert.equal(bare.goSum.value, false);
+    assert.deepEqual(bare.warnings, []);
+    const missing = detectGo(memoryProject({ 'go.mod': mod('\nrequire github.com/google/uuid v1.6.0\n'), 'main.go': MAIN }));
+    assert.match(missing.warnings.join('\n'), /no go\.sum/);
+  });
+  it('reads GOPRIVATE from .envrc with the line', () => {
+    const f = detectGo(memoryProject({ 'go.mod': mod(), 'main.go': MAIN, '.envrc': 'use flake\nexport GOPRIVATE=github.com/acme/*\n' }));
+    assert.equal(f.goprivate?.value, 'github.com/acme/*');
+    assert.equal(f.goprivate?.source, '.envrc:2');
+  });
+  it('rejects a go.mod without a module line or with a bad go directive', () => {
+    assert.throws(
+      () => parseGoMod('go 1.22\n'),
+      (e: unknown) => e instanceof InputError && /no "module" line/.test(e.message),
+    );
+    assert.throws(
+      () => parseGoMod('module x\n\ngo one.two\n'),
+      (e: unknown) => e instanceof InputError && /line 3: "go one\.two"/.test(e.message),
+    );
+    assert.throws(() => detectGo(memoryProject({ 'main.go': MAIN })), /go\.mod: not found/);
+    assert.throws(() => detectGo(memoryProject({ 'go.mod': mod(), 'lib.go': 'package lib\n' })), /no main package/);
+  });
+  it('names services and normalizes --main', () => {
+    assert.equal(goServiceName('github.com/acme/shop/v2', '.'), 'shop');
+    assert.equal(goServiceName('github.com/acme/shop', './cmd/api'), 'shop-api');
+    assert.equal(goServiceName('github.com/acme/shop', './cmd/shop'), 'shop');
+    assert.equal(normalizeMain('cmd/api/'), './cmd/api');
+    assert.equal(normalizeMain('./'), '.');
+  });
+});
+
+describe('go port, healthcheck and assets', () => {
+  it('finds the $PORT default with file:line, and the health route', () => {
+    const src =
+      'package main\n\nimport ("net/http"; "os")\n\nfunc main() {\n\tport := os.Getenv("PORT")\n\tif port == "" {\n\t\tport = "9090"\n\t}\n\thttp.HandleFunc("GET /healthz", nil)\n\thttp.ListenAndServe(":"+port, nil)\n}\n';
+    const s = detectServe(memoryProject({ 'go.mod': mod(), 'main.go': src }), '.');
+    assert.equal(s.port.value, 9090);
+    assert.equal(s.port.source, 'main.go:8');
+    assert.equal(s.portEnv, true);
+    assert.equal(s.healthPath.value, '/healthz');
+    assert.equal(s.healthPath.source, 'main.go:10');
+  });
+  it('reads the chosen main package first', () => {
+    const project = memoryProject({
+      'go.mod': mod(),
+      'cmd/admin/main.go': MAIN.replace('8080', '9000'),
+      'cmd/api/main.go': MAIN.replace('8080', '8081'),
+    });
+    assert.equal(detectServe(project, './cmd/api').port.value, 8081);
+    assert.equal(detectServe(project, './cmd/admin').port.value, 9000);
+  });
+  it('understands framework starts (echo, gin) and defaults to 8080 and /', () => {
+    const echo = detectServe(
+      memoryProject({ 'go.mod': mod(), 'main.go': 'package main\nfunc main() { e.Logger.Fatal(e.Start(":1323")) }\n' }),
+      '.',
+    );
+    assert.equal(echo.port.value, 1323);
+    const none = detectServe(memoryProject({ 'go.mod': mod(), 'main.go': 'package main\nfunc main() {}\n' }), '.');
+    assert.equal(none.port.value, 8080);
+    assert.equal(none.healthPath.value, '/');
+  });
+  it('copies run-time folders that are not //go:embed-ed', () => {
+    const s = detectServe(
+      memoryProject({
+        'go.mod': mod(),
+        'main.go': `package main\n\nimport "embed"\n\n//go:embed static/*\nvar files embed.FS\n\n${MAIN.replace('package main\n', '')}`,
+        'static/app.css': '',
+        'templates/index.html': '',
+        'migrations/001.sql': '',
+      }),
+      '.',
+    );
+    assert.deepEqual(s.assets.value, ['templates', 'migrations']);
+    assert.match(s.assets.note ?? '', /static embedded/);
+  });
+});
+
+describe('go plan', () => {
+  const project = (files: Record<string, string>) => memoryProject({ 'go.mod': mod(), 'main.go': MAIN, ...files });
+  const plan = (files: Record<string, string>, answers: Partial<Parameters<typeof planGo>[2]> = {}) => {
+    const p = project(files);
+    const facts = detectGo(p);
+    return planGo(facts, detectServe(p, '.'), {
+      runtime: 'distroless',
+      main: '.',
+      binary: 'svc',
+      cgo: facts.cgo.value.length > 0,
+      port: 8080,
+      healthPath: '/healthz',
+      service: 'svc',
+      ...answers,
+    });
+  };
+  it('cross-compiles a static binary, with no secret in ARG or ENV', () => {
+    const d = plan({}, { goprivate: 'github.com/acme/*' }).dockerfile;
+    assert.equal(d.depsFrom, 'FROM --platform=$BUILDPLATFORM golang:${GO_VERSION}-trixie AS deps');
+    assert.match(String(d.build), /GOOS=\$TARGETOS GOARCH=\$TARGETARCH go build -trimpath -ldflags="-s -w -X main\.version=\$\{VERSION\}"/);
+    assert.match(String(d.depsEnv), /CGO_ENABLED=0/);
+    assert.match(String(d.depsEnv), /GOPRIVATE=github\.com\/acme\/\*/);
+    assert.match(String(d.download), /--mount=type=secret,id=netrc,target=\/root\/\.netrc/);
+    assert.equal(d.runtimeImage, 'gcr.io/distroless/static-debian13:nonroot');
+  });
+  it('builds cgo natively on distroless base, and statically for scratch', () => {
+    const cgo = plan({ 'c.go': 'package main\nimport "C"\n' });
+    assert.equal(cgo.dockerfile.depsFrom, 'FROM golang:${GO_VERSION}-trixie AS deps');
+    assert.equal(cgo.dockerfile.runtimeImage, 'gcr.io/distroless/base-debian13:nonroot');
+    const scratch = plan({ 'c.go': 'package main\nimport "C"\n' }, { runtime: 'scratch' });
+    assert.match(String(scratch.dockerfile.build), /-linkmode=external -extldflags=-static/);
+    assert.match(String(scratch.dockerfile.rootfs), /\/etc\/passwd/);
+  });
+  it('uses vendor/ and drops "vendor" from the .dockerignore only then', () => {
+    const vendored = plan({ 'vendor/modules.txt': '' });
+    assert.equal(vendored.dockerfile.download, undefined);
+    assert.match(String(vendored.dockerfile.depsEnv), /GOFLAGS=-mod=vendor/);
+    const entries = (p: ReturnType<typeof plan>) => p.dockerignore.groups.flatMap((g) => g.entries);
+    assert.ok(!entries(vendored).includes('vendor'));
+    assert.ok(entries(plan({})).includes('vendor'));
+  });
+  it('never ignores a folder holding Go packages (bin/, dist/)', () => {
+    const p = plan({ 'bin/tool.go': 'package bin\n' });
+    const entries = p.dockerignore.groups.flatMap((g) => g.entries);
+    assert.ok(!entries.includes('bin'));
+    assert.ok(entries.includes('dist'));
+  });
+});
+
+describe('the healthcheck probe', () => {
+  let hasGo = true;
+  try {
+    execFileSync('go', ['version'], { stdio: 'ignore' });
+  } catch {
+    hasGo = false;
+  }
+  (hasGo ? it : it.skip)('compiles to a small static binary that tells 2xx/3xx from errors', async function () {
+    this.timeout(120000);
+    const dir = mkdtempSync(join(tmpdir(), 'dockerstack-probe-'));
+    try {
+      writeFileSync(join(dir, 'main.go'), `${PROBE_SOURCE.join('\n')}\n`);
+      execFileSync('go', ['build', '-trimpath', '-ldflags=-s -w', '-o', 'healthcheck', 'main.go'], {
+        cwd: dir,
+        env: { ...process.env, CGO_ENABLED: '0', GOFLAGS: '', GOTOOLCHAIN: 'local' },
+      });
+      const size = statSync(join(dir, 'healthcheck')).size;
+      assert.ok(size < 3_000_000, `probe is ${size} bytes`);
+      const server = createServer((req, res) => {
+        res.statusCode = req.url === '/healthz' ? 200 : req.url === '/moved' ? 302 : 503;
+        res.end();
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const { port } = server.address() as AddressInfo;
+      const probe = (path: string) =>
+        new Promise<number>((resolve) => {
+          execFile(join(dir, 'healthcheck'), [`http://127.0.0.1:${port}${path}`], (error) =>
+            resolve(error ? Number((error as { code?: number }).code ?? 1) : 0),
+          );
+        });
+      try {
+        assert.equal(await probe('/healthz'), 0);
+        assert.equal(await probe('/moved'), 0);
+        assert.equal(await probe('/down'), 1);
+      } finally {
+        server.close();
+      }
+      assert.equal(await probe('/healthz'), 1, 'a closed port fails');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,1 @@
+console.log('bad fixture for the lint gates self-test');
