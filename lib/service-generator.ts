@@ -10,6 +10,7 @@ import { mergeCompose, type ServiceSpec } from './compose.ts';
 import { DriftError, InputError } from './errors.ts';
 import { type Fact, type FactLine, fact, formatFacts } from './facts.ts';
 import { COMMON_OPTIONS, checkChoice, type OptionSpec } from './options.ts';
+import { README_FILE, readmeData } from './readme.ts';
 import { render } from './render.ts';
 
 export type ServiceOptions = BaseOptions & {
@@ -138,10 +139,9 @@ export abstract class ServiceGenerator extends Generator<Record<string, unknown>
   /** Write the files. Non-interactive runs never overwrite a differing file without --force. */
   protected writeOutputs(files: OutputFile[]): void {
     for (const file of files) {
-      const dest = isAbsolute(file.path) ? file.path : this.destinationPath(file.path);
+      const dest = this.absolute(file.path);
       const rel = relative(this.destinationRoot(), dest) || file.path;
-      let contents = file.contents;
-      if (contents === undefined && file.template) contents = render(file.template, file.data ?? {});
+      const contents = renderOutput(file);
       const onDisk = readIfExists(dest);
       if (this.options.check) {
         if (!file.createOnly && onDisk !== contents)
@@ -180,9 +180,11 @@ export abstract class ServiceGenerator extends Generator<Record<string, unknown>
           .replace(/[^a-z0-9_-]+/g, '-')
       : service.name;
     const compose = mergeCompose(existing ?? undefined, relative(root, composePath), projectName, [service]);
+    const rendered = files.map((file) => ({ ...file, contents: renderOutput(file) }));
     this.writeOutputs([
-      ...files,
+      ...rendered,
       { path: composePath, contents: compose.text },
+      this.readmeOutput(root, compose.text, rendered),
       {
         path: join(root, 'secrets/.gitignore'),
         contents: '# Secrets for compose.yaml: never commit them.\n*\n!.gitignore\n',
@@ -191,6 +193,24 @@ export abstract class ServiceGenerator extends Generator<Record<string, unknown>
       ...spec.buildSecrets.map((s) => ({ path: join(root, s.file), contents: buildSecretHint, createOnly: true })),
       ...spec.runtimeSecrets.map((s) => ({ path: join(root, s.file), contents: this.randomSecret(), createOnly: true })),
     ]);
+  }
+
+  /**
+   * README.Docker.md next to compose.yaml, from compose.yaml and the generated Dockerfiles: the ones this
+   * generator is writing now, else what earlier generators of this run wrote (mem-fs), else the disk.
+   */
+  private readmeOutput(root: string, composeText: string, rendered: OutputFile[]): OutputFile {
+    const now = new Map(rendered.map((file) => [this.absolute(file.path), file.contents]));
+    const read = (path: string) => {
+      const abs = join(root, path);
+      if (now.has(abs)) return now.get(abs);
+      return this.fs.exists(abs) ? this.fs.read(abs) : undefined;
+    };
+    return { path: join(root, README_FILE), template: 'shared/README.Docker.md.ejs', data: { ...readmeData(composeText, read) } };
+  }
+
+  private absolute(path: string): string {
+    return isAbsolute(path) ? path : this.destinationPath(path);
   }
 
   protected skipped: string[] = [];
@@ -211,6 +231,12 @@ export abstract class ServiceGenerator extends Generator<Record<string, unknown>
   protected randomSecret(): string {
     return `${randomBytes(24).toString('base64url')}\n`;
   }
+}
+
+/** An output file's text: its contents, or its template rendered with its data. */
+function renderOutput(file: OutputFile): string | undefined {
+  if (file.contents !== undefined || !file.template) return file.contents;
+  return render(file.template, file.data ?? {});
 }
 
 export function readIfExists(path: string): string | undefined {

@@ -57,6 +57,17 @@ describe('dockerstack (app) on a repository with several services', () => {
       assert.ok(existsSync(join(root, dir, '.dockerignore')));
     }
     assert.ok(existsSync(join(root, 'secrets', 'app_secret.txt')));
+    // One README.Docker.md beside compose.yaml describes every service, though each generator wrote in turn.
+    const readme = readFileSync(join(root, 'README.Docker.md'), 'utf8');
+    for (const [name, context] of [
+      ['orders-api', 'api'],
+      ['marketing-site', 'web'],
+      ['plain-http', 'services/echo'],
+    ])
+      assert.match(readme, new RegExp(`^\\| \`${name}\` \\| \`${context}\` \\|`, 'm'), `${name} in README.Docker.md`);
+    assert.match(readme, /^docker build --target test api$/m);
+    assert.match(readme, /^trivy image plain-http:dev$/m);
+    assert.equal(existsSync(join(root, 'api', 'README.Docker.md')), false, 'only beside compose.yaml');
     const check = await runCli(['--check'], root);
     assert.equal(check.code, 0, check.output);
     rmSync(root, { recursive: true, force: true });

@@ -124,4 +124,4 @@ export async function generate(combination: Combination, extra: string[] = []): 
 }
 
 /** Files a service generator writes in the service folder. */
-export const OUTPUT_FILES = ['Dockerfile', '.dockerignore', 'compose.yaml'];
+export const OUTPUT_FILES = ['Dockerfile', '.dockerignore', 'compose.yaml', 'README.Docker.md'];
