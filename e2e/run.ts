@@ -3,48 +3,18 @@
 // quick stop on SIGTERM, no leaked build secret, cached dependency install on a source edit.
 // Cases are data (fixture x variant); the report at the end has one row per case.
 // Needs: e2e/setup.sh (engine, BuildKit, buildx builder); base images come from e2e/base-images.sh.
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { appendFileSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Combination, fixtures, generate, LANGUAGES, ROOT } from '../test/helpers/fixtures.ts';
+import { BIN, type Combination, FIXTURES, fixtures, generate, LANGUAGES } from '../test/helpers/fixtures.ts';
 import { finalUser } from '../test/helpers/rules.ts';
+import { BUILDER, baseImages, build, DOCKER, docker, editSource, ensureImages, installCached, sh, tail } from './lib/docker.ts';
 
-const DOCKER = process.env.DOCKER ?? '/usr/bin/docker';
-const BUILDER = process.env.DOCKERSTACK_BUILDER ?? 'dockerstack';
 /** Runtime variants built here; alpine cannot be built on these machines (no Alpine packages). */
 const BUILT_RUNTIMES = new Set(['distroless', 'slim', 'scratch']);
 const only = process.env.E2E_ONLY?.split(','); // substrings of case ids, comma-separated
 
-interface Run {
-  code: number;
-  out: string;
-  ms: number;
-}
-
-function sh(cmd: string, args: string[], opts: { cwd?: string; input?: string; timeoutMs?: number } = {}): Promise<Run> {
-  const t0 = Date.now();
-  return new Promise((resolve) => {
-    const child = spawn(cmd, args, { cwd: opts.cwd, env: { ...process.env, DOCKER_BUILDKIT: '1', BUILDX_NO_DEFAULT_ATTESTATIONS: '1' } });
-    let out = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-    });
-    child.stderr.on('data', (d) => {
-      out += d;
-    });
-    const timer = opts.timeoutMs ? setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs) : undefined;
-    if (opts.input !== undefined) child.stdin.end(opts.input);
-    child.on('close', (code) => {
-      if (timer) clearTimeout(timer);
-      resolve({ code: code ?? 1, out, ms: Date.now() - t0 });
-    });
-  });
-}
-
-const docker = (args: string[], opts?: Parameters<typeof sh>[2]) => sh(DOCKER, args, opts);
-const tail = (text: string, n = 25) => text.trim().split('\n').slice(-n).join('\n');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 interface Check {
@@ -62,28 +32,6 @@ interface CaseResult {
   log?: string;
 }
 
-/** The base images a Dockerfile names, with the global ARG defaults applied. */
-function baseImages(dockerfile: string): string[] {
-  const args = new Map<string, string>();
-  const stages = new Set<string>();
-  const images: string[] = [];
-  for (const line of dockerfile.split('\n')) {
-    const arg = /^ARG\s+(\w+)=(\S+)/.exec(line);
-    if (arg && images.length === 0 && stages.size === 0) args.set(arg[1], arg[2]);
-    const from = /^FROM\s+(?:--platform=\S+\s+)?(\S+)(?:\s+AS\s+(\S+))?/i.exec(line);
-    if (from) {
-      const image = from[1].replace(/\$\{?(\w+)\}?/g, (_, n) => args.get(n) ?? '');
-      if (!stages.has(image) && image !== 'scratch') images.push(image);
-      if (from[2]) stages.add(from[2]);
-    }
-  }
-  return [...new Set(images)];
-}
-
-async function ensureImages(images: string[]): Promise<Run> {
-  return sh('bash', [join(ROOT, 'e2e', 'base-images.sh'), 'ensure-image', ...images], { timeoutMs: 20 * 60_000 });
-}
-
 /** A build secret per id, each valid for its tool and holding the known random value. */
 function writeSecrets(dir: string, secret: string): Record<string, string> {
   const contents: Record<string, string> = {
@@ -98,32 +46,6 @@ function writeSecrets(dir: string, secret: string): Record<string, string> {
     writeFileSync(files[id], text);
   }
   return files;
-}
-
-async function build(dir: string, tag: string, target: string, secrets: Record<string, string>, extra: string[] = []): Promise<Run> {
-  const secretArgs = Object.entries(secrets).flatMap(([id, src]) => ['--secret', `id=${id},src=${src}`]);
-  return docker(
-    ['buildx', 'build', '--builder', BUILDER, '--progress=plain', '--load', '--target', target, ...secretArgs, '-t', tag, ...extra, dir],
-    {
-      timeoutMs: 20 * 60_000,
-    },
-  );
-}
-
-/** Lines of the plain progress output for the dependency install step, and whether it was CACHED. */
-function installCached(buildLog: string): boolean | undefined {
-  const steps = new Map<string, string[]>();
-  for (const line of buildLog.split('\n')) {
-    const m = /^#(\d+) (.*)$/.exec(line);
-    if (m) steps.set(m[1], [...(steps.get(m[1]) ?? []), m[2]]);
-  }
-  const install = [...steps.values()].find((lines) =>
-    /\[deps [^\]]*\] RUN .*(npm ci|npm install|pnpm install|yarn install|bun install|pip install|uv sync|poetry install|pipenv|pdm|go mod download)/.test(
-      lines[0] ?? '',
-    ),
-  );
-  if (!install) return undefined;
-  return install.some((l) => l.trim() === 'CACHED');
 }
 
 async function waitHealthy(name: string, timeoutMs: number): Promise<{ status: string; ms: number }> {
@@ -175,35 +97,6 @@ async function secretInImage(tag: string, secret: string): Promise<string | unde
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-/** A one-line edit to a source file the image is built from. */
-function editSource(dir: string): string | undefined {
-  const candidates = [
-    'src/server.js',
-    'src/index.js',
-    'src/main.ts',
-    'src/main.js',
-    'server.js',
-    'index.js',
-    'app.js',
-    'src/main.js',
-    'app/page.js',
-    'src/main.py',
-    'app.py',
-    'main.go',
-    'cmd/api/main.go',
-  ];
-  for (const file of candidates) {
-    try {
-      const path = join(dir, file);
-      statSync(path);
-      const comment = file.endsWith('.py') ? '#' : '//';
-      appendFileSync(path, `\n${comment} e2e edit ${Date.now()}\n`);
-      return file;
-    } catch {}
-  }
-  return undefined;
 }
 
 /**
@@ -311,6 +204,12 @@ async function runCase(combination: Combination, full: boolean): Promise<CaseRes
         `${edited} edited; install ${cached === undefined ? 'step not found' : cached ? 'CACHED' : 're-ran'}`,
       );
     } else add('rebuild keeps install CACHED', 'skip', full ? 'no source file to edit' : 'checked on the first runtime');
+
+    const platform = combination.fixture.e2e.crossBuild as string | undefined;
+    if (platform && full) {
+      const cross = await crossBuild(dir, platform, secretFile);
+      add(`cross-build ${platform}`, cross.ok, cross.detail);
+    }
     return result;
   } catch (error) {
     add('error', false, (error as Error).message);
@@ -319,6 +218,128 @@ async function runCase(combination: Combination, full: boolean): Promise<CaseRes
     await docker(['rm', '-f', name]);
     rmSync(dir, { recursive: true, force: true });
     rmSync(secretDir, { recursive: true, force: true });
+  }
+}
+
+/** ELF e_machine values of the architectures a cross-build may target. */
+const ELF_MACHINE: Record<string, number> = { amd64: 0x3e, arm64: 0xb7 };
+
+/**
+ * Builds the runtime stage for another platform with the scratch variant (no base image to pull for that
+ * platform) and exports its files: every ELF binary in it must be for the target architecture. The build
+ * stage runs on the build platform and cross-compiles; there is no emulator here, so a RUN on the
+ * target platform would fail.
+ */
+async function crossBuild(dir: string, platform: string, secrets: Record<string, string>): Promise<{ ok: boolean; detail: string }> {
+  const arch = platform.split('/')[1];
+  const out = mkdtempSync(join(tmpdir(), 'dockerstack-cross-'));
+  try {
+    const scratchDir = mkdtempSync(join(tmpdir(), 'dockerstack-cross-src-'));
+    await sh('cp', ['-a', `${dir}/.`, scratchDir]);
+    const regen = await sh(process.execPath, [BIN, 'go', '--yes', '--force', '--runtime', 'scratch'], { cwd: scratchDir });
+    if (regen.code !== 0) return { ok: false, detail: `regenerate with --runtime scratch: ${tail(regen.out, 3)}` };
+    const secretArgs = Object.entries(secrets).flatMap(([id, src]) => ['--secret', `id=${id},src=${src}`]);
+    const run = await docker(
+      [
+        'buildx',
+        'build',
+        '--builder',
+        BUILDER,
+        '--progress=plain',
+        '--platform',
+        platform,
+        '--target',
+        'runtime',
+        ...secretArgs,
+        '--output',
+        `type=local,dest=${out}`,
+        scratchDir,
+      ],
+      { timeoutMs: 20 * 60_000 },
+    );
+    rmSync(scratchDir, { recursive: true, force: true });
+    if (run.code !== 0) return { ok: false, detail: tail(run.out, 5) };
+    const found = await sh('find', [out, '-type', 'f', '-size', '+1k']);
+    const binaries: string[] = [];
+    for (const file of found.out.trim().split('\n').filter(Boolean)) {
+      const head = readFileSync(file).subarray(0, 20);
+      if (head.length < 20 || head.readUInt32BE(0) !== 0x7f454c46) continue; // not ELF
+      const machine = head.readUInt16LE(18);
+      binaries.push(`${file.slice(out.length)}: e_machine 0x${machine.toString(16)}`);
+      if (machine !== ELF_MACHINE[arch]) return { ok: false, detail: binaries.join(', ') };
+    }
+    return binaries.length ? { ok: true, detail: `${binaries.join(', ')} (${arch})` } : { ok: false, detail: 'no binary in the image' };
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+}
+
+/** An app fixture (test/fixtures/app/NAME): its input/ folder plus the service fixtures its "stack" names. */
+interface Stack {
+  id: string;
+  dir: string;
+  members: Record<string, string>;
+}
+
+function stacks(): Stack[] {
+  const appDir = join(FIXTURES, 'app');
+  if (!existsSync(appDir)) return [];
+  return readdirSync(appDir)
+    .filter((name) => existsSync(join(appDir, name, 'fixture.json')))
+    .map((name) => ({ name, meta: JSON.parse(readFileSync(join(appDir, name, 'fixture.json'), 'utf8')) }))
+    .filter(({ meta }) => meta.e2e?.composeUp)
+    .map(({ name, meta }) => ({ id: `app/${name} compose up`, dir: join(appDir, name), members: meta.stack ?? {} }))
+    .filter((s) => !only || only.some((o) => s.id.includes(o)));
+}
+
+/** The whole stack with Compose: `up --wait` brings every service to healthy, `down` removes everything. */
+async function runStack(stack: Stack): Promise<CaseResult> {
+  const checks: Check[] = [];
+  const result: CaseResult = { id: stack.id, checks };
+  const add = (name: string, ok: boolean | 'skip', detail?: string) => checks.push({ name, ok, detail });
+  const dir = mkdtempSync(join(tmpdir(), 'dockerstack-stack-'));
+  const project = `e2e-${randomBytes(4).toString('hex')}`;
+  const compose = (args: string[], timeoutMs = 20 * 60_000) =>
+    sh(DOCKER, ['compose', '--project-name', project, ...args], { cwd: dir, timeoutMs, env: { BUILDX_BUILDER: BUILDER } });
+  try {
+    if (existsSync(join(stack.dir, 'input'))) cpSync(join(stack.dir, 'input'), dir, { recursive: true });
+    for (const [sub, fixture] of Object.entries(stack.members))
+      cpSync(join(FIXTURES, fixture, 'input'), join(dir, sub), { recursive: true });
+    const gen = await sh(process.execPath, [BIN, '--yes'], { cwd: dir });
+    add('generate', gen.code === 0, gen.code === 0 ? undefined : tail(gen.out));
+    if (gen.code !== 0) return result;
+    const dockerfiles = (await sh('find', [dir, '-name', 'Dockerfile', '-not', '-path', '*/node_modules/*'])).out.trim().split('\n');
+    const images = [...new Set(dockerfiles.flatMap((f) => baseImages(readFileSync(f, 'utf8'))))];
+    const ensure = await ensureImages(images);
+    if (ensure.code !== 0) {
+      add('base images', false, tail(ensure.out));
+      return result;
+    }
+    const up = await compose(['up', '--build', '--detach', '--wait', '--wait-timeout', '300']);
+    result.coldS = up.ms / 1000;
+    const ps = await compose(['ps', '--all', '--format', '{{.Service}} {{.Health}} {{.State}}']);
+    const rows = ps.out.trim().split('\n').filter(Boolean);
+    const services = Object.keys(stack.members).length;
+    add(
+      'compose up --wait: all healthy',
+      up.code === 0 && rows.length >= services && rows.every((r) => r.split(' ')[1] === 'healthy'),
+      rows.join('; '),
+    );
+    if (up.code !== 0) result.log = tail(`${up.out}\n${(await compose(['logs', '--tail', '20'])).out}`, 40);
+    const down = await compose(['down', '--volumes', '--remove-orphans', '--timeout', '10']);
+    const left = await docker(['ps', '--all', '--quiet', '--filter', `label=com.docker.compose.project=${project}`]);
+    add(
+      'compose down cleans up',
+      down.code === 0 && left.out.trim() === '',
+      `${(down.ms / 1000).toFixed(1)}s${left.out.trim() ? `, left: ${left.out.trim()}` : ''}`,
+    );
+    return result;
+  } catch (error) {
+    add('error', false, (error as Error).message);
+    return result;
+  } finally {
+    await compose(['down', '--volumes', '--remove-orphans', '--timeout', '1'], 60_000);
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 
@@ -360,6 +381,14 @@ async function main(): Promise<number> {
       console.log(
         `  ${check.ok === true ? 'ok  ' : check.ok === 'skip' ? 'skip' : 'FAIL'} ${check.name}${check.detail ? `: ${check.detail}` : ''}`,
       );
+    if (r.log && r.checks.some((x) => x.ok === false)) console.log(`  --- log tail ---\n${r.log.replace(/^/gm, '  | ')}`);
+  }
+  for (const stack of stacks()) {
+    process.stdout.write(`e2e: ${stack.id} ...\n`);
+    const r = await runStack(stack);
+    results.push(r);
+    for (const check of r.checks)
+      console.log(`  ${check.ok === true ? 'ok  ' : 'FAIL'} ${check.name}${check.detail ? `: ${check.detail}` : ''}`);
     if (r.log && r.checks.some((x) => x.ok === false)) console.log(`  --- log tail ---\n${r.log.replace(/^/gm, '  | ')}`);
   }
   const names = [...new Set(results.flatMap((r) => r.checks.map((c) => c.name)))];

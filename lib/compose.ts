@@ -20,6 +20,8 @@ export interface ServiceSpec {
   port: number;
   healthcheck: Healthcheck;
   user: User;
+  /** Set when a team preset fixes the runtime user: compose.yaml then says it too (`user:`). */
+  runAs?: User;
   /** Build secrets (BuildKit --mount=type=secret ids). */
   buildSecrets: ComposeSecret[];
   /** Runtime secrets, mounted at /run/secrets/NAME. */
@@ -42,6 +44,7 @@ export function serviceMapping(spec: ServiceSpec): Record<string, unknown> {
     },
     image: spec.image,
     pull_policy: 'build',
+    ...(spec.runAs ? { user: `${spec.runAs.uid}:${spec.runAs.gid}` } : {}),
     ports: [`${spec.port}:${spec.port}`],
     ...(Object.keys(spec.environment).length ? { environment: spec.environment } : {}),
     ...(spec.runtimeSecrets.length ? { secrets: spec.runtimeSecrets.map((s) => s.name) } : {}),

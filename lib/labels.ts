@@ -16,8 +16,11 @@ export function ociLabels(facts: LabelFacts): string {
     ['source', facts.source],
     ['licenses', facts.licenses],
   ];
-  const lines = entries
-    .filter(([, v]) => v)
-    .map(([k, v]) => `org.opencontainers.image.${k}=${JSON.stringify(String(v).replace(/\$/g, ''))}`);
+  return labelLines(entries.filter(([, v]) => v).map(([k, v]): [string, string] => [`org.opencontainers.image.${k}`, String(v)]));
+}
+
+/** A `LABEL` instruction, one `key="value"` per line (`$` removed: no variable expansion in values). */
+export function labelLines(labels: Array<[string, string]>): string {
+  const lines = labels.map(([k, v]) => `${k}=${JSON.stringify(v.replace(/\$/g, ''))}`);
   return `LABEL ${lines.join(' \\\n      ')}`;
 }

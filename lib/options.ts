@@ -25,6 +25,12 @@ export const COMMON_OPTIONS: OptionSpec[] = [
   },
   { name: 'force', type: 'boolean', description: 'Overwrite existing files that differ, without asking', defaultText: 'false' },
   {
+    name: 'preset',
+    type: 'string',
+    description: 'Team preset: a JSON file or an npm package (registry mirror, runtimes, uid/gid, labels, healthcheck path, locks)',
+    defaultText: 'the preset saved in .yo-rc.json, else none',
+  },
+  {
     name: 'check',
     type: 'boolean',
     description: 'Write nothing; exit 1 with a diff if a generated file differs from the saved answers',

@@ -9,7 +9,20 @@ import Generator, { type BaseOptions } from 'yeoman-generator';
 import { mergeCompose, type ServiceSpec } from './compose.ts';
 import { DriftError, InputError } from './errors.ts';
 import { type Fact, type FactLine, fact, formatFacts } from './facts.ts';
+import { NONROOT } from './images.ts';
 import { COMMON_OPTIONS, checkChoice, type OptionSpec } from './options.ts';
+import {
+  applyPresetToDockerfile,
+  isLocked,
+  loadPreset,
+  lockedError,
+  type Preset,
+  presetSettings,
+  presetSummary,
+  presetValue,
+  validatePreset,
+} from './preset.ts';
+import { diskProject } from './project.ts';
 import { README_FILE, readmeData } from './readme.ts';
 import { render } from './render.ts';
 
@@ -19,6 +32,8 @@ export type ServiceOptions = BaseOptions & {
   check?: boolean;
   /** Set by the app generator: the repository root, where the one compose.yaml lives. */
   composeRoot?: string;
+  /** Set by the app generator: the team preset it loaded and validated from --preset. */
+  loadedPreset?: Preset;
   [key: string]: unknown;
 };
 
@@ -75,6 +90,7 @@ export abstract class ServiceGenerator extends Generator<Record<string, unknown>
   /** Validate option values and that the destination can be written. */
   protected checkInputs(): void {
     for (const spec of this.optionSpecs()) checkChoice(spec, this.options[spec.name]);
+    this.preset = this.resolvePreset();
     if (!this.options.check) {
       try {
         accessSync(this.destinationRoot(), constants.W_OK);
@@ -84,22 +100,48 @@ export abstract class ServiceGenerator extends Generator<Record<string, unknown>
     }
   }
 
+  /** The team preset: --preset (a file, a package, or the app generator's loaded one), else the saved one. */
+  private resolvePreset(): Preset | undefined {
+    const loaded = this.options.loadedPreset as Preset | undefined;
+    if (loaded) {
+      const { source, ...settings } = loaded;
+      return validatePreset(source, settings);
+    }
+    const given = this.options.preset;
+    if (typeof given === 'string' && given !== '') return loadPreset(given, this.destinationRoot(), diskProject('/'));
+    const saved = this.config.get('preset');
+    if (saved === undefined) return undefined;
+    return validatePreset(`${this.config.get('presetFile') ?? 'preset'} (saved in .yo-rc.json)`, saved);
+  }
+
   /**
    * The answer for an option: the command-line option, else the saved answer in .yo-rc.json, else the
-   * detected value. Interactive runs then confirm it with a prompt.
+   * team preset's default, else the detected value. Interactive runs then confirm it with a prompt; an
+   * option the preset locks is not asked, and a value that contradicts it is an error.
    */
   protected async resolveAnswers(specs: OptionSpec[], detected: Record<string, Fact<unknown>>): Promise<void> {
     const saved = this.config.getAll() as Record<string, unknown>;
     const questions: Array<Record<string, unknown>> = [];
     for (const spec of specs) {
       const cli = this.options[spec.name];
+      const fromPreset = presetValue(this.preset, spec.name, this.language);
+      const locked = this.preset && fromPreset !== undefined && isLocked(this.preset, spec.name) ? this.preset : undefined;
       if (cli !== undefined && cli !== null && cli !== '') {
+        if (locked && String(cli) !== fromPreset) throw lockedError(locked, spec.name, String(fromPreset), `--${spec.name}`, cli);
         this.answers[spec.name] = fact(cli, `--${spec.name}`);
+        continue;
+      }
+      if (locked) {
+        if (saved[spec.name] !== undefined && String(saved[spec.name]) !== fromPreset)
+          throw lockedError(locked, spec.name, String(fromPreset), '.yo-rc.json', saved[spec.name]);
+        this.answers[spec.name] = fact(fromPreset, `preset ${locked.source}, locked`);
         continue;
       }
       if (saved[spec.name] !== undefined) {
         checkChoice(spec, saved[spec.name]);
         this.answers[spec.name] = fact(saved[spec.name], '.yo-rc.json');
+      } else if (fromPreset !== undefined && this.preset) {
+        this.answers[spec.name] = fact(fromPreset, `preset ${this.preset.source}`);
       } else if (detected[spec.name]) {
         this.answers[spec.name] = detected[spec.name];
       }
@@ -124,6 +166,11 @@ export abstract class ServiceGenerator extends Generator<Record<string, unknown>
   /** Save the prompted answers in .yo-rc.json, so the next run and teammates get the same ones. */
   protected saveAnswers(specs: OptionSpec[]): void {
     if (this.options.check) return;
+    if (this.preset && (this.options.preset || this.options.loadedPreset || !this.config.get('preset'))) {
+      // The preset's settings, so that the next run and --check without --preset give the same files.
+      this.config.set('preset', presetSettings(this.preset) as never);
+      this.config.set('presetFile', this.preset.source as never);
+    }
     for (const spec of specs) {
       const answer = this.answers[spec.name];
       if (spec.prompt && answer !== undefined && answer.value !== undefined) this.config.set(spec.name, answer.value as never);
@@ -132,7 +179,8 @@ export abstract class ServiceGenerator extends Generator<Record<string, unknown>
 
   protected printFacts(title: string, lines: FactLine[], warnings: string[]): void {
     this.log(`${title}:`);
-    for (const line of formatFacts(lines)) this.log(`  ${line}`);
+    const preset = this.preset ? [{ label: 'preset', value: presetSummary(this.preset), source: this.preset.source }] : [];
+    for (const line of formatFacts([...lines, ...preset])) this.log(`  ${line}`);
     for (const warning of warnings) this.log(`  warning: ${warning}`);
   }
 
@@ -170,6 +218,9 @@ export abstract class ServiceGenerator extends Generator<Record<string, unknown>
     const root = this.options.composeRoot ?? this.destinationRoot();
     const rel = relative(root, this.destinationRoot());
     const service: ServiceSpec = { ...spec, context: rel ? `./${rel}` : '.' };
+    // A preset's user replaces the generator's own non-root user (65532), in the Dockerfile and here.
+    const presetUser = this.preset?.user;
+    if (presetUser && spec.user.uid === NONROOT.uid) Object.assign(service, { user: presetUser, runAs: presetUser });
     const composePath = join(root, 'compose.yaml');
     // Read through mem-fs: services composed earlier in this run are already there.
     const existing = this.fs.exists(composePath) ? this.fs.read(composePath) : undefined;
@@ -180,7 +231,11 @@ export abstract class ServiceGenerator extends Generator<Record<string, unknown>
           .replace(/[^a-z0-9_-]+/g, '-')
       : service.name;
     const compose = mergeCompose(existing ?? undefined, relative(root, composePath), projectName, [service]);
-    const rendered = files.map((file) => ({ ...file, contents: renderOutput(file) }));
+    const rendered = files.map((file) => {
+      const contents = renderOutput(file);
+      const dockerfile = basename(file.path) === 'Dockerfile' && contents !== undefined;
+      return { ...file, contents: dockerfile ? applyPresetToDockerfile(contents, this.preset) : contents };
+    });
     this.writeOutputs([
       ...rendered,
       { path: composePath, contents: compose.text },
@@ -214,6 +269,7 @@ export abstract class ServiceGenerator extends Generator<Record<string, unknown>
   }
 
   protected skipped: string[] = [];
+  protected preset?: Preset;
   protected drift: string[] = [];
 
   /** --check: fail (exit 1) with the diff when a generated file differs from what is on disk. */

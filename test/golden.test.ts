@@ -2,8 +2,8 @@
 // print the facts with their sources. After an intended change: UPDATE_GOLDEN=1 npm test (then review the diff).
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { copyInput, fixtures, OUTPUT_FILES, optionArgs, runCli } from './helpers/fixtures.ts';
+import { dirname, join } from 'node:path';
+import { appFixtures, copyAppInput, copyInput, fixtures, listFiles, OUTPUT_FILES, optionArgs, runCli } from './helpers/fixtures.ts';
 
 const update = process.env.UPDATE_GOLDEN === '1';
 
@@ -35,6 +35,53 @@ describe('golden files', () => {
         assert.match(outputs['facts.txt'], / <- /, 'facts are printed with their sources');
       } finally {
         rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  }
+});
+
+/** Dot files are stored without the dot, so the golden folders hold no hidden or ignore files. */
+const goldenName = (file: string) => file.replace(/(^|\/)\.(dockerignore|yo-rc\.json)$/, '$1$2');
+
+describe('golden files of the app generator (whole repositories)', () => {
+  for (const fixture of appFixtures()) {
+    it(`app/${fixture.name}`, async function () {
+      if (!update && !existsSync(fixture.expected)) this.skip(); // a fixture for the e2e suite only
+      const dir = copyAppInput(fixture);
+      try {
+        const input = new Set(listFiles(dir));
+        const { code, output, stderr } = await runCli(['--yes', ...optionArgs(fixture.options)], dir);
+        assert.equal(code, 0, stderr);
+        // Everything the run wrote, but the secret files (random values).
+        const outputs: Record<string, string> = {};
+        for (const file of listFiles(dir).sort())
+          if (!input.has(file) && !file.startsWith('secrets/')) outputs[goldenName(file)] = readFileSync(join(dir, file), 'utf8');
+        outputs['facts.txt'] = `${output
+          .split('\n')
+          .filter((l) => /^\S.* found |^ {2}\S/.test(l))
+          .join('\n')
+          .replaceAll(dir, '<project>')}\n`;
+        if (update) {
+          rmSync(fixture.expected, { recursive: true, force: true });
+          for (const [file, text] of Object.entries(outputs)) {
+            mkdirSync(dirname(join(fixture.expected, file)), { recursive: true });
+            writeFileSync(join(fixture.expected, file), text);
+          }
+          return;
+        }
+        assert.deepEqual(Object.keys(outputs).sort(), listFiles(fixture.expected).sort(), 'the files written are the golden ones');
+        for (const [file, actual] of Object.entries(outputs))
+          assert.equal(
+            actual,
+            readFileSync(join(fixture.expected, file), 'utf8'),
+            `app/${fixture.name}/${file} differs from the golden file`,
+          );
+        // The next run needs none of the options again: the answers (and a preset) are saved in .yo-rc.json.
+        const check = await runCli(['--check'], dir);
+        assert.equal(check.code, 0, check.output);
+        assert.match(check.output, /every generated file matches the saved answers/);
+      } finally {
+        rmSync(dirname(dir), { recursive: true, force: true });
       }
     });
   }

@@ -1,16 +1,9 @@
 // Rule checks on every generated file, for every fixture and every option variant (runtime, ...).
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
-import { generate, matrix } from './helpers/fixtures.ts';
+import { readFileSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { appFixtures, copyAppInput, generate, listFiles, matrix, optionArgs, runCli } from './helpers/fixtures.ts';
 import { checkCompose, checkDockerfile, checkDockerignore } from './helpers/rules.ts';
-
-function listFiles(root: string, dir = root): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    return statSync(path).isDirectory() ? listFiles(root, path) : [relative(root, path)];
-  });
-}
 
 describe('rule checks on generated files', () => {
   for (const combination of matrix()) {
@@ -30,6 +23,32 @@ describe('rule checks on generated files', () => {
         assert.deepEqual(findings, [], findings.map((f) => `${f.file}:${f.line} ${f.rule}: ${f.message}`).join('\n'));
       } finally {
         rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  }
+});
+
+describe('rule checks on whole repositories (app fixtures)', () => {
+  for (const fixture of appFixtures()) {
+    it(`app/${fixture.name}`, async () => {
+      const dir = copyAppInput(fixture);
+      try {
+        const result = await runCli(['--yes', ...optionArgs(fixture.options)], dir);
+        assert.equal(result.code, 0, result.output);
+        const files = listFiles(dir);
+        const dockerfiles = files.filter((f) => f.endsWith('Dockerfile'));
+        assert.ok(dockerfiles.length >= Object.keys(fixture.stack).length, `a Dockerfile per service: ${dockerfiles.join(', ')}`);
+        const findings = [
+          ...dockerfiles.flatMap((file) => {
+            const text = readFileSync(join(dir, file), 'utf8');
+            const distroless = /^FROM\s+\S*(distroless|scratch)\S*\s+AS runtime$/m.test(text);
+            return checkDockerfile(text, { distroless }).map((f) => ({ file, ...f }));
+          }),
+          ...checkCompose(readFileSync(join(dir, 'compose.yaml'), 'utf8')).map((f) => ({ file: 'compose.yaml', ...f })),
+        ];
+        assert.deepEqual(findings, [], findings.map((f) => `${f.file}:${f.line} ${f.rule}: ${f.message}`).join('\n'));
+      } finally {
+        rmSync(dirname(dir), { recursive: true, force: true });
       }
     });
   }

@@ -3,18 +3,24 @@
 import { basename, join } from 'node:path';
 import Generator, { type BaseOptions } from 'yeoman-generator';
 import { type DiscoveredService, discoverServices } from '../../lib/discover.ts';
+import { loadPreset, type Preset } from '../../lib/preset.ts';
 import { diskProject } from '../../lib/project.ts';
 
-type AppOptions = BaseOptions & { yes?: boolean; force?: boolean; check?: boolean };
+type AppOptions = BaseOptions & { yes?: boolean; force?: boolean; check?: boolean; preset?: string };
 
 export default class AppGenerator extends Generator<Record<string, unknown>, AppOptions> {
   private services: DiscoveredService[] = [];
+  private preset?: Preset;
 
   constructor(args: string[], options: AppOptions) {
     super(args, options);
     this.option('yes', { type: Boolean, alias: 'y', description: 'Take every service found and every detected answer [default: false]' });
     this.option('force', { type: Boolean, description: 'Overwrite differing files without asking [default: false]' });
     this.option('check', { type: Boolean, description: 'Write nothing; exit 1 with a diff if a generated file drifted [default: false]' });
+    this.option('preset', {
+      type: String,
+      description: 'Team preset for every service: a JSON file or an npm package [default: the preset saved in .yo-rc.json, else none]',
+    });
   }
 
   /** Do not read package.json in the constructor (see ServiceGenerator.determineAppname). */
@@ -23,6 +29,8 @@ export default class AppGenerator extends Generator<Record<string, unknown>, App
   }
 
   initializing() {
+    // Loaded (and validated) once, before anything is written; each service generator saves it.
+    if (this.options.preset) this.preset = loadPreset(this.options.preset, this.destinationRoot(), diskProject('/'));
     this.services = discoverServices(diskProject(this.destinationRoot()));
     if (this.services.length === 0) {
       throw new Error(
@@ -61,6 +69,7 @@ export default class AppGenerator extends Generator<Record<string, unknown>, App
           yes: this.options.yes,
           force: this.options.force,
           check: this.options.check,
+          ...(this.preset ? { loadedPreset: this.preset } : {}),
           destinationRoot: join(root, service.dir),
           ...(single ? {} : { composeRoot: root }),
         },
