@@ -25,10 +25,9 @@ export function pythonProbe(pythonBin: string, port: number, path: string): Heal
   return { test: ['CMD', pythonBin, '-c', script], ...TIMING };
 }
 
-/** bash's /dev/tcp, for images with bash but no curl or wget (the Debian NGINX image). */
-export function bashProbe(port: number, path: string): Healthcheck {
-  const script = `exec 3<>/dev/tcp/127.0.0.1/${port} && printf 'GET ${path} HTTP/1.0\\r\\nHost: localhost\\r\\n\\r\\n' >&3 && head -n 1 <&3 | grep -q ' [23][0-9][0-9] '`;
-  return { test: ['CMD', 'bash', '-c', script], ...TIMING };
+/** curl, exec form: the NGINX images (Debian and Alpine) ship it, so no shell is needed. */
+export function curlProbe(port: number, path: string): Healthcheck {
+  return { test: ['CMD', 'curl', '--fail', '--silent', '--output', '/dev/null', '--max-time', '2', url(port, path)], ...TIMING };
 }
 
 /** A static probe binary copied into the image (Go: distroless static and scratch have nothing else). */

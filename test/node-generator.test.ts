@@ -120,5 +120,7 @@ describe('dockerstack:node', () => {
         .onTargetDirectory(copyFixture),
       /--port: "70000" is not a TCP port/,
     );
+    assert.equal(existsSync('Dockerfile'), false);
+    assert.equal(existsSync('compose.yaml'), false);
   });
 });

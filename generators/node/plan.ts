@@ -3,7 +3,7 @@ import type { ServiceSpec } from '../../lib/compose.ts';
 import { aptInstall, cacheMount, runWithMounts } from '../../lib/dockerfile.ts';
 import { COMMON_IGNORES, type IgnoreGroup, keepCopied } from '../../lib/dockerignore.ts';
 import type { FactLine } from '../../lib/facts.ts';
-import { bashProbe, dockerfileHealthcheck, execForm, type Healthcheck, nodeProbe } from '../../lib/healthcheck.ts';
+import { curlProbe, dockerfileHealthcheck, execForm, type Healthcheck, nodeProbe } from '../../lib/healthcheck.ts';
 import { NGINX_UNPRIVILEGED, type NodeRuntime, nodeBuildImage, nodeRuntimeImage, type RuntimeImage, TINI } from '../../lib/images.ts';
 import { ociLabels } from '../../lib/labels.ts';
 import type { NodeFacts, PackageManager } from './detect.ts';
@@ -58,7 +58,10 @@ export function packageManagerCommands(pm: PackageManager): PmCommands {
         return {
           setup: `npm install -g --force @yarnpkg/cli-dist@${pm.version}`,
           install: lock ? 'yarn install --immutable' : 'yarn install',
-          prodInstall: 'yarn workspaces focus --all --production',
+          // `workspaces focus` ignores --immutable: the install before it fails on a stale yarn.lock.
+          prodInstall: lock
+            ? 'yarn install --immutable --mode=skip-build && yarn workspaces focus --all --production'
+            : 'yarn workspaces focus --all --production',
           prune: 'yarn workspaces focus --all --production',
           run: (s) => `yarn run ${s}`,
           cache: '/root/.yarn/berry/cache',
@@ -119,7 +122,14 @@ export function planNode(facts: NodeFacts, answers: NodeAnswers): NodePlan {
 
   const manifests = ['package.json', ...(pm.lockfile ? [pm.lockfile] : []), ...facts.manifestExtras.filter((f) => !isSecretRc(f, facts))];
   const secret = `--mount=type=secret,id=${cmds.secret.id},target=${cmds.secret.target}`;
-  const withEnv = (c: string) => (cmds.env ? `${cmds.env} ${c}` : c);
+  // The variables prefix every command of an `a && b` chain (a prefix applies to one command only).
+  const withEnv = (c: string) =>
+    cmds.env
+      ? c
+          .split(' && ')
+          .map((part) => `${cmds.env} ${part}`)
+          .join(' \\\n    && ')
+      : c;
 
   // deps: install from the manifests only.
   const hasBuild = Boolean(facts.build) || kind === 'next';
@@ -157,7 +167,7 @@ export function planNode(facts: NodeFacts, answers: NodeAnswers): NodePlan {
 
   const nodeBin = runtimeImage.runtimeBin ?? 'node';
   const health: Healthcheck =
-    kind === 'static' ? bashProbe(answers.port, answers.healthPath) : nodeProbe(nodeBin, answers.port, answers.healthPath);
+    kind === 'static' ? curlProbe(answers.port, answers.healthPath) : nodeProbe(nodeBin, answers.port, answers.healthPath);
   const tini = kind === 'static' ? undefined : alpine ? '/sbin/tini' : TINI.target;
   const command = kind === 'static' ? undefined : [nodeBin, ...facts.start.value];
   const env: string[] = [];
@@ -210,7 +220,8 @@ export function planNode(facts: NodeFacts, answers: NodeAnswers): NodePlan {
       kind === 'static' ? {} : { NODE_ENV: 'production', PORT: String(answers.port), APP_SECRET_FILE: '/run/secrets/app_secret' },
     // Next.js writes its image and fetch caches at run time; everything else only needs /tmp.
     tmpfs: kind === 'next' ? ['/tmp', '/app/.next/cache'] : ['/tmp'],
-    init: kind !== 'static',
+    // nginx handles its stop signal itself, but an init as PID 1 also reaps the workers if nginx dies.
+    init: true,
   };
   return { dockerfile, dockerignore: { groups }, service, facts: [] };
 }

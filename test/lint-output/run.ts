@@ -19,13 +19,13 @@
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import ignoreModule from '@balena/dockerignore';
 import AjvModule from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { DockerfileParser, type Instruction, JSONInstruction, type ModifiableInstruction } from 'dockerfile-ast';
 import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
-import { type Combination, generate, matrix, ROOT } from '../helpers/fixtures.ts';
+import { appFixtures, type Combination, copyAppInput, generate, listFiles, matrix, optionArgs, ROOT, runCli } from '../helpers/fixtures.ts';
 
 const HERE = join(ROOT, 'test', 'lint-output');
 const BAD = join(HERE, 'bad');
@@ -55,6 +55,8 @@ interface GateResult {
 interface Target {
   id: string;
   dir: string;
+  /** Where its compose.yaml is, when not beside the Dockerfile (a service of a whole repository). */
+  composeDir?: string;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -439,7 +441,10 @@ async function shellcheck(tools: Tools, t: Target): Promise<GateResult> {
 async function composeConfig(tools: Tools, t: Target): Promise<GateResult> {
   if (!tools.docker || !tools.compose)
     return { status: 'unavailable', findings: [], note: 'docker compose v2 not installed (e2e/setup-buildkit.sh)' };
-  const r = await run(tools.docker, ['compose', '-f', 'compose.yaml', 'config', '--quiet'], { cwd: t.dir, timeout: 60_000 });
+  const r = await run(tools.docker, ['compose', '-f', 'compose.yaml', 'config', '--quiet'], {
+    cwd: t.composeDir ?? t.dir,
+    timeout: 60_000,
+  });
   if (r.code === 0 && !r.stderr.trim()) return { status: 'ran', findings: [] };
   const message = oneLine(r.stderr || r.stdout || `exit ${r.code}`);
   const line = Number(/line (\d+)/.exec(message)?.[1] ?? 0);
@@ -469,7 +474,7 @@ function composeValidator(): AjvValidate {
 }
 
 function composeSchema(t: Target): GateResult {
-  const text = readFileSync(join(t.dir, 'compose.yaml'), 'utf8');
+  const text = readFileSync(join(t.composeDir ?? t.dir, 'compose.yaml'), 'utf8');
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc });
   const f = (line: number, rule: string, message: string): Finding => ({
@@ -802,6 +807,30 @@ async function main(): Promise<number> {
     }),
   );
   const targets = generated.filter((t): t is Target => t !== null);
+  // The app generator's output for whole repositories: every service folder, with the one root compose.yaml.
+  const apps = appFixtures().filter((a) => !only || `app/${a.name}`.includes(only));
+  for (const app of apps) {
+    const root = copyAppInput(app);
+    const r = await runCli(['--yes', ...optionArgs(app.options)], root);
+    if (r.code !== 0) {
+      genFindings.push({
+        combination: `app/${app.name}`,
+        tool: 'generate',
+        file: '-',
+        line: 0,
+        rule: 'generate-failed',
+        message: oneLine(r.output).slice(0, 400),
+      });
+      continue;
+    }
+    for (const file of listFiles(root)
+      .filter((f) => f === 'Dockerfile' || f.endsWith('/Dockerfile'))
+      .sort()) {
+      const dir = join(root, file.slice(0, -'Dockerfile'.length));
+      targets.push({ id: `app/${app.name} ${relative(root, dir) || '.'}`, dir, composeDir: root });
+    }
+  }
+  if (apps.length) console.log(`Generated ${apps.length} whole repositories (app generator): ${apps.map((a) => a.name).join(', ')}`);
   const results = await gates(tools, targets);
 
   // summary table: combination x tool
@@ -867,7 +896,8 @@ async function main(): Promise<number> {
     `\n${targets.length + genFindings.length} combinations checked (${targets.length} generated), ${findings.length} findings, ${errors.length} gate errors${unavailable.length ? `; unavailable: ${unavailable.join(', ')}` : ''}.`,
   );
   rmSync(SCRATCH, { recursive: true, force: true });
-  if (!argv.includes('--keep')) for (const t of targets) rmSync(t.dir, { recursive: true, force: true });
+  if (!argv.includes('--keep'))
+    for (const t of targets) rmSync(t.composeDir ? dirname(t.composeDir) : t.dir, { recursive: true, force: true });
   return findings.length || errors.length ? 1 : 0;
 }
 
