@@ -12,7 +12,7 @@
 # trusts the machine's CA bundle, is labelled org.dockerstack.standin=true plus the real version behind it,
 # sits in the engine under the requested name and, when the local registry of setup-buildkit.sh runs, is
 # pushed there too so BuildKit (remote buildx driver) resolves FROM lines to it.
-# shellcheck disable=SC2317  # the _build functions are invoked indirectly, through step
+# shellcheck disable=SC2317,SC2329  # the _build functions are invoked indirectly, through step
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
@@ -616,6 +616,205 @@ EOF
   step "golang stand-in $img (Go ${gover#go} from $goroot)" _golang
 }
 
+# ---------------------------------------------------------------------------------------------- postgres
+postgres_entrypoint() { # the parts of the official docker-entrypoint.sh that compose users rely on
+  cat <<'EOF'
+#!/usr/bin/env bash
+# Like the official postgres image: as root, fix the ownership of PGDATA and drop to postgres (uid 999);
+# initialise an empty PGDATA from POSTGRES_USER, POSTGRES_PASSWORD[_FILE], POSTGRES_DB,
+# POSTGRES_INITDB_ARGS and POSTGRES_HOST_AUTH_METHOD, run /docker-entrypoint-initdb.d/*; then exec postgres.
+set -Eeo pipefail
+
+# file_env VAR [DEFAULT]: VAR, or the content of the file named by VAR_FILE (compose secrets: /run/secrets/NAME)
+file_env() {
+  local var=$1 file_var="${1}_FILE" def=${2:-} val
+  if [ -n "${!var:-}" ] && [ -n "${!file_var:-}" ]; then
+    echo >&2 "error: both $var and $file_var are set (but are exclusive)"; exit 1
+  fi
+  val=$def
+  if [ -n "${!var:-}" ]; then val=${!var}; elif [ -n "${!file_var:-}" ]; then val=$(<"${!file_var}"); fi
+  export "$var=$val"
+  unset "$file_var"
+}
+want_help() { # postgres options that print something and exit: no initialisation for them
+  local arg
+  for arg; do case $arg in -'?' | --help | --describe-config | -V | --version | -C) return 0 ;; esac; done
+  return 1
+}
+
+if [ "${1:0:1}" = - ]; then set -- postgres "$@"; fi
+
+if [ "$1" = postgres ] && ! want_help "$@"; then
+  # Secrets are read here, while still root when started as root: a secret file need not be readable by 999.
+  file_env POSTGRES_PASSWORD
+  file_env POSTGRES_USER postgres
+  file_env POSTGRES_DB "$POSTGRES_USER"
+  file_env POSTGRES_INITDB_ARGS
+  mkdir -p "$PGDATA"
+  chmod 00700 "$PGDATA" || :
+  mkdir -p /var/run/postgresql || :
+  chmod 03775 /var/run/postgresql || :
+  if [ "$(id -u)" = 0 ]; then
+    find "$PGDATA" \! -user postgres -exec chown postgres:postgres '{}' +
+    find /var/run/postgresql \! -user postgres -exec chown postgres:postgres '{}' +
+    HOME=/var/lib/postgresql exec setpriv --reuid=999 --regid=999 --init-groups "${BASH_SOURCE[0]}" "$@"
+  fi
+
+  if [ ! -s "$PGDATA/PG_VERSION" ]; then
+    if [ -z "$POSTGRES_PASSWORD" ] && [ "${POSTGRES_HOST_AUTH_METHOD:-}" != trust ]; then
+      cat >&2 <<'MSG'
+Error: Database is uninitialized and superuser password is not specified.
+       Set POSTGRES_PASSWORD (or POSTGRES_PASSWORD_FILE) to a non-empty value for the superuser,
+       or POSTGRES_HOST_AUTH_METHOD=trust to allow all connections without a password (not recommended).
+MSG
+      exit 1
+    fi
+    # shellcheck disable=SC2086  # POSTGRES_INITDB_ARGS holds several arguments
+    if [ -n "$POSTGRES_PASSWORD" ]; then
+      initdb --username="$POSTGRES_USER" --pwfile=<(printf '%s\n' "$POSTGRES_PASSWORD") $POSTGRES_INITDB_ARGS
+    else
+      initdb --username="$POSTGRES_USER" $POSTGRES_INITDB_ARGS
+    fi
+    auth=${POSTGRES_HOST_AUTH_METHOD:-$(postgres -C password_encryption)}
+    printf '\nhost all all all %s\n' "$auth" >>"$PGDATA/pg_hba.conf"
+
+    # a temporary server on the unix socket only, for POSTGRES_DB and the init scripts
+    export PGPASSWORD="$POSTGRES_PASSWORD" PGUSER="$POSTGRES_USER"
+    pg_ctl -D "$PGDATA" -o "-c listen_addresses='' -p 5432" -w start
+    psql=(psql -v ON_ERROR_STOP=1 --username "$POSTGRES_USER" --no-password --no-psqlrc)
+    if [ "$POSTGRES_DB" != postgres ] && [ -z "$("${psql[@]}" --dbname postgres -tA --set db="$POSTGRES_DB" \
+      <<<"SELECT 1 FROM pg_database WHERE datname = :'db';")" ]; then
+      "${psql[@]}" --dbname postgres --set db="$POSTGRES_DB" <<<'CREATE DATABASE :"db";'
+    fi
+    for f in /docker-entrypoint-initdb.d/*; do
+      # shellcheck source=/dev/null  # the init scripts are the user's
+      case $f in
+        *.sh) if [ -x "$f" ]; then echo "running $f"; "$f"; else echo "sourcing $f"; . "$f"; fi ;;
+        *.sql) echo "running $f"; "${psql[@]}" --dbname "$POSTGRES_DB" -f "$f" ;;
+        *.sql.gz) echo "running $f"; gunzip -c "$f" | "${psql[@]}" --dbname "$POSTGRES_DB" ;;
+        *) if [ -e "$f" ]; then echo "ignoring $f"; fi ;;
+      esac
+    done
+    pg_ctl -D "$PGDATA" -m fast -w stop
+    unset PGPASSWORD PGUSER
+    echo 'PostgreSQL init process complete; ready for start up.'
+  fi
+fi
+exec "$@"
+EOF
+}
+
+# postgres_image MAJOR SUITE: dockerstack/postgres:MAJOR-SUITE, Debian's postgresql with the official image's
+# layout for postgres:MAJOR (PGDATA=/var/lib/postgresql/MAJOR/docker, the volume at /var/lib/postgresql)
+postgres_image() {
+  local major=$1 suite=$2 img="dockerstack/postgres:$1-$2" ctx deb deb_major
+  current "$img" && return 0
+  debian_base "$suite"
+  _postgres() {
+    ctx=$(workdir)
+    postgres_entrypoint >"$ctx/docker-entrypoint.sh"; chmod 0755 "$ctx/docker-entrypoint.sh"
+    # uid/gid 999 before the packages (they keep an existing postgres user); no "main" cluster (the entrypoint
+    # makes PGDATA); policy-rc.d keeps the packages from starting services during the build.
+    cat >"$ctx/Dockerfile" <<EOF
+FROM dockerstack/debian:$suite-minbase
+RUN groupadd --system --gid 999 postgres \\
+    && useradd --system --gid postgres --uid 999 --home-dir /var/lib/postgresql --shell /bin/bash postgres \\
+    && install -d -o postgres -g postgres -m 1777 /var/lib/postgresql \\
+    && printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod 0755 /usr/sbin/policy-rc.d \\
+    && apt-get update && apt-get install -y --no-install-recommends postgresql-common \\
+    && sed -ri 's/#(create_main_cluster) .*\$/\1 = false/' /etc/postgresql-common/createcluster.conf \\
+    && apt-get install -y --no-install-recommends postgresql \\
+    && rm -rf /var/lib/apt/lists/* /usr/sbin/policy-rc.d \\
+    && localedef -i en_US -c -f UTF-8 -A /usr/share/locale/locale.alias en_US.UTF-8 \\
+    && sed -ri "s!^#?(listen_addresses)\s*=\s*\S+.*!\1 = '*'!" /usr/share/postgresql/*/postgresql.conf.sample \\
+    && grep -F "listen_addresses = '*'" /usr/share/postgresql/*/postgresql.conf.sample \\
+    && install -d -o postgres -g postgres -m 3775 /var/run/postgresql \\
+    && mkdir /docker-entrypoint-initdb.d
+ENV LANG=en_US.utf8 PGDATA=/var/lib/postgresql/$major/docker
+COPY docker-entrypoint.sh /usr/local/bin/
+VOLUME /var/lib/postgresql
+ENTRYPOINT ["docker-entrypoint.sh"]
+STOPSIGNAL SIGINT
+EXPOSE 5432
+CMD ["postgres"]
+EOF
+    build_image "$img" "$ctx" "postgres (pending)" "$(real_suite "$suite")"
+    # Debian's major (17 on trixie) and package version; its server binaries go on PATH as in the official image
+    # shellcheck disable=SC2016  # expanded by the container's bash
+    read -r deb_major deb <<<"$("$DOCKER" run --rm --entrypoint bash "$img" -c \
+      'm=$(ls /usr/lib/postgresql); echo "$m $(dpkg-query -W -f "\${Version}" "postgresql-$m")"')"
+    [ -n "$deb" ] || { echo "no Debian postgresql-N package in $img"; return 1; }
+    # shellcheck disable=SC2016  # $PATH is for the Dockerfile's ENV
+    printf 'FROM %s\nENV PG_MAJOR=%s PG_VERSION=%s PATH=$PATH:/usr/lib/postgresql/%s/bin\n' \
+      "$img" "$deb_major" "$deb" "$deb_major" >"$ctx/Dockerfile"
+    build_image "$img" "$ctx" "PostgreSQL ${deb%%-*} (Debian postgresql-$deb_major $deb; PGDATA as postgres:$major)" \
+      "$(real_suite "$suite")"
+    # shellcheck disable=SC2016  # expanded by the container's bash
+    "$DOCKER" run --rm "$img" bash -c 'postgres --version && psql --version && pg_isready --version && initdb --version
+      id postgres && echo "PGDATA=$PGDATA"'
+  }
+  step "postgres $major stand-in $img (Debian postgresql, uid 999)" _postgres
+}
+
+# ------------------------------------------------------------------------------------------------- redis
+redis_image() { # redis_image SUITE -> dockerstack/redis:SUITE (Debian's redis-server and redis-tools)
+  local suite=$1 img="dockerstack/redis:$1" ctx real
+  current "$img" && return 0
+  debian_base "$suite"
+  _redis() {
+    ctx=$(workdir)
+    cat >"$ctx/docker-entrypoint.sh" <<'EOF'
+#!/bin/sh
+# Like the official redis image's docker-entrypoint.sh.
+set -e
+# first arg is `-f` or `--some-option`, or `something.conf`
+if [ "${1#-}" != "$1" ] || [ "${1%.conf}" != "$1" ]; then
+  set -- redis-server "$@"
+fi
+# started as root: give the working directory (/data) to redis and run as redis (uid 999)
+if [ "$1" = redis-server ] && [ "$(id -u)" = 0 ]; then
+  find . \! -user redis -exec chown redis:redis '{}' +
+  exec setpriv --reuid=999 --regid=999 --init-groups "$0" "$@"
+fi
+# The official image builds redis with protected mode off by default, so that other containers reach a
+# server started without a config file; Debian's keeps it on: turn it off the same way, first (later
+# arguments still win; a config file decides for itself).
+if [ "$1" = redis-server ] && { [ "$#" -eq 1 ] || { [ "${2#-}" != "$2" ] && [ "$2" != - ]; }; }; then
+  shift
+  set -- redis-server --protected-mode no "$@"
+fi
+um=$(umask)
+if [ "$um" = 0022 ]; then umask 0077; fi
+exec "$@"
+EOF
+    chmod 0755 "$ctx/docker-entrypoint.sh"
+    cat >"$ctx/Dockerfile" <<EOF
+FROM dockerstack/debian:$suite-minbase
+RUN groupadd --system --gid 999 redis \\
+    && useradd --system --gid redis --uid 999 --home-dir /var/lib/redis --no-create-home --shell /usr/sbin/nologin redis \\
+    && printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod 0755 /usr/sbin/policy-rc.d \\
+    && apt-get update && apt-get install -y --no-install-recommends redis-server redis-tools \\
+    && rm -rf /var/lib/apt/lists/* /usr/sbin/policy-rc.d \\
+    && install -d -o redis -g redis -m 0755 /data
+COPY docker-entrypoint.sh /usr/local/bin/
+VOLUME /data
+WORKDIR /data
+ENTRYPOINT ["docker-entrypoint.sh"]
+EXPOSE 6379
+CMD ["redis-server"]
+EOF
+    build_image "$img" "$ctx" "redis (pending)" "$(real_suite "$suite")"
+    # shellcheck disable=SC2016  # expanded by the container's sh
+    real=$("$DOCKER" run --rm --entrypoint sh "$img" -c \
+      'redis-server --version | sed -n "s/.* v=\([^ ]*\).*/\1/p"; dpkg-query -W -f "\${Version}" redis-server')
+    printf 'FROM %s\n' "$img" >"$ctx/Dockerfile"
+    build_image "$img" "$ctx" "redis $(head -n1 <<<"$real") (Debian redis-server $(tail -n1 <<<"$real"))" \
+      "$(real_suite "$suite")"
+    "$DOCKER" run --rm "$img" sh -c 'redis-server --version && redis-cli --version && id redis && pwd'
+  }
+  step "redis stand-in $img (Debian redis-server, uid 999)" _redis
+}
+
 # ---------------------------------------------------------------------------------------- dispatch
 UNSUPPORTED_MSG="cannot be built here: Alpine images need Alpine packages, which are not reachable (exit 3: static checks only)"
 SUITE_RE='(trixie|bookworm)'
@@ -678,6 +877,17 @@ ensure_one() {
       if [[ $tag =~ ^[0-9]+(\.[0-9]+){0,2}(-$SUITE_RE)?$ ]]; then
         suite=trixie; [[ $tag == *bookworm* ]] && suite=bookworm
         golang_image "$suite"; internal=$GOLANG_INTERNAL
+      fi ;;
+    docker.io/library/postgres)
+      # postgres:V[-SUITE] (V = 18, 18.1; no suite: trixie): one stand-in per major of the tag (PGDATA names it)
+      if [[ $tag =~ ^([0-9]+)(\.[0-9]+)?(-$SUITE_RE)?$ ]]; then
+        m=${BASH_REMATCH[1]}; suite=${BASH_REMATCH[4]:-trixie}
+        postgres_image "$m" "$suite"; internal="dockerstack/postgres:$m-$suite"
+      fi ;;
+    docker.io/library/redis)
+      if [[ $tag =~ ^[0-9]+(\.[0-9]+){0,2}(-$SUITE_RE)?$ ]]; then
+        suite=trixie; [[ $tag == *bookworm* ]] && suite=bookworm
+        redis_image "$suite"; internal="dockerstack/redis:$suite"
       fi ;;
     docker.io/library/debian)
       if [[ $tag =~ ^($SUITE_RE|12|13)(-slim)?$ ]]; then

@@ -16,6 +16,8 @@ export interface DiscoveredService {
 /** Folders that hold test data or examples, never deployable services. */
 const SKIPPED = new Set([...IGNORED_DIRS, 'fixtures', 'test', 'tests', '__tests__', 'testdata', 'examples', 'docs', 'e2e']);
 
+const PYTHON_MANIFESTS = ['pyproject.toml', 'requirements.txt', 'Pipfile', 'uv.lock', 'poetry.lock'];
+
 const join = (dir: string, file: string) => (dir === '.' ? file : posix.join(dir, file));
 
 function nodeService(project: ProjectFiles, dir: string): DiscoveredService | 'workspace' | undefined {
@@ -43,14 +45,22 @@ export function discoverServices(project: ProjectFiles, maxDepth = 3): Discovere
     if (node && node !== 'workspace') found.push(node);
     else if (entries.includes('go.mod'))
       found.push({ dir, language: 'go', source: join(dir, 'go.mod'), name: posix.basename(dir === '.' ? 'app' : dir) });
-    else if (['pyproject.toml', 'requirements.txt', 'Pipfile', 'uv.lock', 'poetry.lock'].some((f) => entries.includes(f))) {
-      const manifest = ['pyproject.toml', 'requirements.txt', 'Pipfile', 'uv.lock', 'poetry.lock'].find((f) =>
-        entries.includes(f),
-      ) as string;
-      found.push({ dir, language: 'python', source: join(dir, manifest), name: posix.basename(dir === '.' ? 'app' : dir) });
+    else if (PYTHON_MANIFESTS.some((f) => entries.includes(f))) {
+      const manifest = PYTHON_MANIFESTS.find((f) => entries.includes(f)) as string;
+      // A uv workspace is one service: the Python generator builds its deployable member with the
+      // workspace's lockfile (`uv sync --package`), so the members are not services of their own.
+      const workspace = /^\[tool\.uv\.workspace\]/m.test(project.read(join(dir, 'pyproject.toml')) ?? '');
+      found.push({
+        dir,
+        language: 'python',
+        source: workspace ? `${join(dir, 'pyproject.toml')} [tool.uv.workspace]` : join(dir, manifest),
+        name: posix.basename(dir === '.' ? 'app' : dir),
+      });
     }
-    // A service folder's subfolders are its own code, except in workspaces and repositories of services.
-    if ((node && node !== 'workspace') || depth >= maxDepth) return;
+    // A service folder's subfolders are its own code (cmd/, app/, src/ ...); npm, yarn and pnpm
+    // workspace roots are not services, and their packages are looked at one by one.
+    const service = found.at(-1)?.dir === dir;
+    if (service || depth >= maxDepth) return;
     for (const entry of entries) {
       if (!entry.endsWith('/')) continue;
       const name = entry.slice(0, -1);

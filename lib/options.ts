@@ -31,6 +31,12 @@ export const COMMON_OPTIONS: OptionSpec[] = [
     defaultText: 'the preset saved in .yo-rc.json, else none',
   },
   {
+    name: 'backing',
+    type: 'string',
+    description: 'Backing services the app uses, comma-separated: postgres, redis (healthchecked, with volumes and a password secret)',
+    defaultText: 'the saved answer, else none',
+  },
+  {
     name: 'check',
     type: 'boolean',
     description: 'Write nothing; exit 1 with a diff if a generated file differs from the saved answers',

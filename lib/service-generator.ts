@@ -6,7 +6,8 @@ import { accessSync, constants, readFileSync } from 'node:fs';
 import { basename, isAbsolute, join, relative } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import Generator, { type BaseOptions } from 'yeoman-generator';
-import { mergeCompose, type ServiceSpec } from './compose.ts';
+import { type BackingKind, backingService, parseBacking } from './backing.ts';
+import { mergeCompose, type ServiceSpec, withBacking } from './compose.ts';
 import { DriftError, InputError } from './errors.ts';
 import { type Fact, type FactLine, fact, formatFacts } from './facts.ts';
 import { NONROOT } from './images.ts';
@@ -46,6 +47,8 @@ export interface OutputFile {
   contents?: string;
   /** Create only when missing, never update (secrets files, for example). */
   createOnly?: boolean;
+  /** An edit that only adds to the file on disk (compose.yaml): a non-interactive run may write it. */
+  additive?: boolean;
 }
 
 export abstract class ServiceGenerator extends Generator<Record<string, unknown>, ServiceOptions> {
@@ -90,6 +93,7 @@ export abstract class ServiceGenerator extends Generator<Record<string, unknown>
   /** Validate option values and that the destination can be written. */
   protected checkInputs(): void {
     for (const spec of this.optionSpecs()) checkChoice(spec, this.options[spec.name]);
+    parseBacking(this.options.backing); // an unknown name fails here, before anything is written
     this.preset = this.resolvePreset();
     if (!this.options.check) {
       try {
@@ -98,6 +102,17 @@ export abstract class ServiceGenerator extends Generator<Record<string, unknown>
         throw new InputError(this.destinationRoot(), 'the destination folder is not writable');
       }
     }
+  }
+
+  /** Backing services (--backing, set by the app generator too), else the saved answer; saved for the next run. */
+  private resolveBacking(): BackingKind[] {
+    const given = this.options.backing;
+    if (given !== undefined && given !== null && given !== '') {
+      const list = parseBacking(given);
+      if (!this.options.check) this.config.set('backing', (list.join(',') || 'none') as never);
+      return list;
+    }
+    return parseBacking(this.config.get('backing'));
   }
 
   /** The team preset: --preset (a file, a package, or the app generator's loaded one), else the saved one. */
@@ -198,12 +213,17 @@ export abstract class ServiceGenerator extends Generator<Record<string, unknown>
       }
       if (onDisk !== undefined && file.createOnly) continue;
       if (onDisk !== undefined && onDisk !== contents && !this.interactive && !this.options.force) {
-        this.log(`  kept ${rel}: it differs from what would be generated; rerun with --force to overwrite it`);
-        this.skipped.push(rel);
-        continue;
+        const diff = createTwoFilesPatch(rel, rel, onDisk, contents ?? '', 'on disk', 'generated');
+        if (!file.additive) {
+          this.log(`  kept ${rel}: it differs from what would be generated; rerun with --force to overwrite it. The change:\n${diff}`);
+          this.skipped.push(rel);
+          continue;
+        }
+        this.log(`  editing ${rel}: adds to it, keeps everything else:\n${diff}`);
       }
       this.fs.write(dest, contents ?? '');
-      if (this.options.force) {
+      // --force, or an additive edit in a run without a terminal: Yeoman's conflicter must not ask.
+      if (this.options.force || (!this.interactive && file.additive)) {
         const memFile = this.env.sharedFs.get(dest) as unknown as { conflicter?: string };
         memFile.conflicter = 'force';
       }
@@ -230,7 +250,9 @@ export abstract class ServiceGenerator extends Generator<Record<string, unknown>
           .toLowerCase()
           .replace(/[^a-z0-9_-]+/g, '-')
       : service.name;
-    const compose = mergeCompose(existing ?? undefined, relative(root, composePath), projectName, [service]);
+    const backing = this.resolveBacking().map(backingService);
+    const compose = mergeCompose(existing ?? undefined, relative(root, composePath), projectName, [withBacking(service, backing)], backing);
+    for (const move of compose.moved) this.log(`  host port ${move}: another service in compose.yaml publishes it`);
     const rendered = files.map((file) => {
       const contents = renderOutput(file);
       const dockerfile = basename(file.path) === 'Dockerfile' && contents !== undefined;
@@ -238,7 +260,7 @@ export abstract class ServiceGenerator extends Generator<Record<string, unknown>
     });
     this.writeOutputs([
       ...rendered,
-      { path: composePath, contents: compose.text },
+      { path: composePath, contents: compose.text, additive: compose.replaced.length === 0 },
       this.readmeOutput(root, compose.text, rendered),
       {
         path: join(root, 'secrets/.gitignore'),
@@ -246,7 +268,12 @@ export abstract class ServiceGenerator extends Generator<Record<string, unknown>
         createOnly: true,
       },
       ...spec.buildSecrets.map((s) => ({ path: join(root, s.file), contents: buildSecretHint, createOnly: true })),
-      ...spec.runtimeSecrets.map((s) => ({ path: join(root, s.file), contents: this.randomSecret(), createOnly: true })),
+      // Runtime secrets (and the database password) get a random value once; it is never printed.
+      ...[...spec.runtimeSecrets, ...backing.flatMap((b) => b.secrets)].map((s) => ({
+        path: join(root, s.file),
+        contents: this.randomSecret(),
+        createOnly: true,
+      })),
     ]);
   }
 

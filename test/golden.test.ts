@@ -49,13 +49,15 @@ describe('golden files of the app generator (whole repositories)', () => {
       if (!update && !existsSync(fixture.expected)) this.skip(); // a fixture for the e2e suite only
       const dir = copyAppInput(fixture);
       try {
-        const input = new Set(listFiles(dir));
+        const input = new Map(listFiles(dir).map((file) => [file, readFileSync(join(dir, file), 'utf8')]));
         const { code, output, stderr } = await runCli(['--yes', ...optionArgs(fixture.options)], dir);
         assert.equal(code, 0, stderr);
-        // Everything the run wrote, but the secret files (random values).
+        // Everything the run wrote or changed, but the secret files (random values).
         const outputs: Record<string, string> = {};
-        for (const file of listFiles(dir).sort())
-          if (!input.has(file) && !file.startsWith('secrets/')) outputs[goldenName(file)] = readFileSync(join(dir, file), 'utf8');
+        for (const file of listFiles(dir).sort()) {
+          const text = readFileSync(join(dir, file), 'utf8');
+          if (input.get(file) !== text && !file.startsWith('secrets/')) outputs[goldenName(file)] = text;
+        }
         outputs['facts.txt'] = `${output
           .split('\n')
           .filter((l) => /^\S.* found |^ {2}\S/.test(l))

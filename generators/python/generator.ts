@@ -1,5 +1,6 @@
 // dockerstack:python: thin glue over detection (detect.ts) and planning (plan.ts).
 
+import { basename } from 'node:path';
 import { serviceName } from '../../lib/compose.ts';
 import { fact } from '../../lib/facts.ts';
 import type { PythonRuntime } from '../../lib/images.ts';
@@ -37,7 +38,11 @@ export default class PythonGenerator extends ServiceGenerator {
       runtime: fact('slim', 'default', "the project's own Python version; distroless has only Debian's 3.13"),
       port: f.port,
       'health-path': f.healthPath,
-      service: f.name,
+      // In a repository of services (app generator), a project without a name is named by its folder.
+      service:
+        f.name.source.startsWith('default') && this.options.composeRoot && this.destinationRoot() !== this.options.composeRoot
+          ? fact(basename(this.destinationRoot()), 'folder name (no project name in pyproject.toml)')
+          : f.name,
     });
   }
 

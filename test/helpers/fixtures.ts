@@ -1,7 +1,7 @@
 // Fixture projects and the option matrix, shared by the golden tests, the rule checks, the lint gates
 // and the end-to-end suite. The matrix is generated from the generators' own option lists.
 import { execFile } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -87,6 +87,7 @@ export function appFixtures(): AppFixture[] {
  */
 export function copyAppInput(fixture: AppFixture): string {
   const dir = join(mkdtempSync(join(tmpdir(), 'dockerstack-app-')), fixture.name);
+  mkdirSync(dir, { recursive: true });
   if (existsSync(join(fixture.dir, 'input'))) cpSync(join(fixture.dir, 'input'), dir, { recursive: true });
   for (const [folder, service] of Object.entries(fixture.stack))
     cpSync(join(FIXTURES, service, 'input'), join(dir, folder), { recursive: true });
