@@ -1,8 +1,8 @@
 // The app generator: service discovery (pure) and a whole repository through the CLI.
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { parse } from 'yaml';
 import { discoverServices } from '../lib/discover.ts';
 import { memoryProject } from '../lib/project.ts';
@@ -71,5 +71,104 @@ describe('dockerstack (app) on a repository with several services', () => {
     const check = await runCli(['--check'], root);
     assert.equal(check.code, 0, check.output);
     rmSync(root, { recursive: true, force: true });
+  });
+});
+
+describe('discovery of workspaces', () => {
+  it('takes a uv workspace as one service and does not look inside a service folder', () => {
+    const project = memoryProject({
+      'pyproject.toml': '[project]\nname = "root"\n\n[tool.uv.workspace]\nmembers = ["packages/*"]\n',
+      'uv.lock': 'version = 1\n',
+      'packages/api/pyproject.toml': '[project]\nname = "api"\n',
+      'packages/lib/pyproject.toml': '[project]\nname = "lib"\n',
+    });
+    assert.deepEqual(
+      discoverServices(project).map((s) => `${s.dir} ${s.source}`),
+      ['. pyproject.toml [tool.uv.workspace]'],
+    );
+    const nested = memoryProject({
+      'worker/requirements.txt': 'flask==3.1.2\n',
+      'worker/tools/requirements.txt': 'click==8.1.8\n',
+      'api/go.mod': 'module example.com/api\n\ngo 1.25\n',
+      'api/tools/go.mod': 'module example.com/tools\n\ngo 1.25\n',
+    });
+    assert.deepEqual(
+      discoverServices(nested).map((s) => s.dir),
+      ['api', 'worker'],
+    );
+  });
+});
+
+describe('new projects, backing services and existing compose files (app generator)', () => {
+  const temp = () => join(mkdtempSync(join(tmpdir(), 'dockerstack-new-')), 'shop');
+
+  it('creates starter services and wires PostgreSQL and Redis into compose.yaml', async () => {
+    const root = temp();
+    mkdirSync(root);
+    try {
+      const { code, output } = await runCli(['--yes', '--new', 'web:node,api:go', '--backing', 'postgres,redis'], root);
+      assert.equal(code, 0, output);
+      assert.match(output, /created web\/ \(node starter\): package\.json, package-lock\.json, server\.js, test\/server\.test\.js/);
+      const compose = parse(readFileSync(join(root, 'compose.yaml'), 'utf8'));
+      assert.deepEqual(Object.keys(compose.services).sort(), ['api', 'db', 'redis', 'web']);
+      assert.equal(compose.services.db.image, 'postgres:18-trixie');
+      assert.deepEqual(compose.services.db.healthcheck.test.slice(0, 2), ['CMD', 'pg_isready']);
+      assert.deepEqual(compose.services.redis.healthcheck.test, ['CMD', 'redis-cli', 'ping']);
+      assert.deepEqual(compose.services.web.depends_on, { db: { condition: 'service_healthy' }, redis: { condition: 'service_healthy' } });
+      assert.equal(compose.services.api.environment.DATABASE_PASSWORD_FILE, '/run/secrets/db_password');
+      assert.ok(compose.services.api.secrets.includes('db_password'));
+      assert.deepEqual(Object.keys(compose.volumes).sort(), ['db-data', 'redis-data']);
+      // The password: random, in a git-ignored file, never printed.
+      const password = readFileSync(join(root, 'secrets', 'db_password.txt'), 'utf8').trim();
+      assert.ok(password.length >= 24);
+      assert.ok(!output.includes(password), 'the password is never printed');
+      assert.match(readFileSync(join(root, 'secrets', '.gitignore'), 'utf8'), /^\*$/m);
+      // The next run needs no options: --check regenerates from the saved answers.
+      const check = await runCli(['--check'], root);
+      assert.equal(check.code, 0, check.output);
+      // A drifted file fails --check with a diff that names it.
+      writeFileSync(join(root, 'web', 'Dockerfile'), `${readFileSync(join(root, 'web', 'Dockerfile'), 'utf8')}# local edit\n`);
+      const dirty = await runCli(['--check'], root);
+      assert.equal(dirty.code, 1, dirty.output);
+      assert.match(dirty.output, /web\/Dockerfile|Dockerfile/);
+      assert.match(dirty.output, /\+?# local edit/);
+    } finally {
+      rmSync(dirname(root), { recursive: true, force: true });
+    }
+  });
+
+  it('refuses --new into a folder that has files, and a bad --new or --backing, writing nothing', async () => {
+    const root = temp();
+    mkdirSync(join(root, 'web'), { recursive: true });
+    writeFileSync(join(root, 'web', 'notes.txt'), 'mine\n');
+    try {
+      const taken = await runCli(['--yes', '--new', 'web:node'], root);
+      assert.equal(taken.code, 1);
+      assert.match(taken.output, /web: exists and is not empty; --new only creates new services/);
+      const bad = await runCli(['--yes', '--new', 'web:ruby'], root);
+      assert.equal(bad.code, 1);
+      assert.match(bad.output, /--new: "ruby" is not a language; use one of: node, go, python/);
+      const backing = await runCli(['--yes', '--new', 'api:go', '--backing', 'mysql'], root);
+      assert.equal(backing.code, 1);
+      assert.match(backing.output, /--backing: "mysql" is not allowed; use any of: postgres, redis/);
+      assert.deepEqual(readdirSync(root), ['web'], 'nothing written');
+      assert.deepEqual(readdirSync(join(root, 'web')), ['notes.txt']);
+    } finally {
+      rmSync(dirname(root), { recursive: true, force: true });
+    }
+  });
+
+  it('asks for --new in a folder with files but no service', async () => {
+    const root = temp();
+    mkdirSync(root);
+    writeFileSync(join(root, 'notes.md'), '# plans\n');
+    try {
+      const r = await runCli(['--yes'], root);
+      assert.equal(r.code, 1);
+      assert.match(r.output, /no service found .*pass --new name:language/);
+      assert.deepEqual(readdirSync(root), ['notes.md']);
+    } finally {
+      rmSync(dirname(root), { recursive: true, force: true });
+    }
   });
 });
