@@ -220,6 +220,7 @@ export function svgChart(rows: Row[]): string {
   const maxSrc = Math.max(...rows.map((r) => r.sourceS), 0.1);
   const out: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="11">`,
+    '<title>Image size and rebuild time after a source edit, per Dockerfile</title>',
     `<rect width="${width}" height="${height}" fill="#fff"/>`,
     `<text x="${labelW}" y="20" font-size="13" font-weight="bold">image size (MB)</text>`,
     `<text x="${labelW + panelW + gap}" y="20" font-size="13" font-weight="bold">rebuild after a source edit (s)</text>`,

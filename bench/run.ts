@@ -10,7 +10,7 @@
 //   BENCH_OUT=docs        where the page, chart and JSON go
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import {
   BUILDER,
   baseImages,
@@ -29,7 +29,7 @@ import { type Generation, markdown, median, type Results, type Row, svgChart } f
 
 const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 3));
 const ONLY = process.env.BENCH_ONLY?.split(',');
-const OUT = join(ROOT, process.env.BENCH_OUT ?? 'docs');
+const OUT = resolve(ROOT, process.env.BENCH_OUT ?? 'docs');
 const CACHE = process.env.DOCKERSTACK_CACHE ?? join(process.env.HOME ?? '/root', '.cache', 'dockerstack');
 const REFERENCE = join(ROOT, 'bench', 'reference');
 /** @flydotio/dockerfile, pinned; installed once into the cache. */
@@ -177,7 +177,10 @@ const pruneBuilder = () => must('buildx prune', docker(['buildx', 'prune', '--bu
 
 async function measure(lang: string, fixture: string, variant: Variant): Promise<{ row: Omit<Row, 'payloadBytes'>; tag: string }> {
   const input = join(ROOT, 'test', 'fixtures', lang, fixture, 'input');
-  const tag = `dockerstack-bench/${lang}-${fixture}-${variant.kind}-${variant.name.replace(/[^a-z0-9]+/gi, '-')}`.toLowerCase();
+  const tag = `dockerstack-bench/${lang}-${fixture}-${variant.kind}-${variant.name}`
+    .toLowerCase()
+    .replace(/[^a-z0-9/]+/g, '-')
+    .replace(/-+$/, '');
   const raw = { coldS: [] as number[], sourceS: [] as number[], depsS: [] as number[], buildStepS: [] as number[] };
   let sourceReinstalled = false;
   let depsReinstalled = false;
@@ -291,6 +294,10 @@ async function main(): Promise<number> {
     if (existsSync(na)) notes.push(`${lang}/${fixture}: no docker init reference: ${readFileSync(na, 'utf8').trim().replace(/\s+/g, ' ')}`);
     rows.push(...measured.map((row) => ({ ...row, payloadBytes: payload })));
   }
+  if (ONLY)
+    notes.push(
+      `This run measured only the fixtures matching BENCH_ONLY=${ONLY.join(',')}: ${list.map(([l, f]) => `${l}/${f}`).join(', ')}.`,
+    );
   const engine = (await docker(['buildx', 'inspect', BUILDER])).out.match(/BuildKit version:\s*(\S+)/)?.[1];
   const real = (await sh('bash', [join(ROOT, 'e2e', 'base-images.sh'), 'list'])).out.trim();
   notes.push(

@@ -14,7 +14,22 @@ export const COMMON_IGNORES: IgnoreGroup[] = [
   },
   {
     comment: 'Secrets and keys: pass them with --secret (build) or compose secrets (runtime), never in the context',
-    entries: ['.env', '.env.*', '*.env', 'secrets', '*.pem', '*.key', '*.p12', '*.pfx', 'id_rsa*', 'id_ed25519*', '.netrc', '.aws', '.ssh'],
+    // `**/`: Docker anchors patterns at the context root; these must also match in every subfolder.
+    entries: [
+      '**/.env',
+      '**/.env.*',
+      '**/*.env',
+      'secrets',
+      '**/*.pem',
+      '**/*.key',
+      '**/*.p12',
+      '**/*.pfx',
+      '**/id_rsa*',
+      '**/id_ed25519*',
+      '**/.netrc',
+      '**/.aws',
+      '**/.ssh',
+    ],
   },
   {
     comment: 'Docker files: changing them must not invalidate the build cache',
@@ -33,15 +48,13 @@ export const COMMON_IGNORES: IgnoreGroup[] = [
 
 /** Drop entries that would exclude a path the Dockerfile copies. */
 export function keepCopied(groups: IgnoreGroup[], copied: string[]): IgnoreGroup[] {
-  const excludes = (pattern: string, path: string) => {
-    const re = new RegExp(
-      `^${pattern
-        .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-        .replace(/\*/g, '[^/]*')
-        .replace(/\?/g, '[^/]')}(/.*)?$`,
-    );
-    return re.test(path);
-  };
+  // Docker's matching: `*` and `?` stay within a folder, a leading or inner `**/` spans any folders.
+  const glob = (part: string) =>
+    part
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '[^/]*')
+      .replace(/\?/g, '[^/]');
+  const excludes = (pattern: string, path: string) => new RegExp(`^${pattern.split('**/').map(glob).join('(?:.*/)?')}(/.*)?$`).test(path);
   return groups
     .map((g) => ({ ...g, entries: g.entries.filter((e) => !copied.some((path) => excludes(e, path))) }))
     .filter((g) => g.entries.length > 0);

@@ -183,7 +183,10 @@ export function planPython(facts: PythonFacts, answers: PythonAnswers): PythonPl
   }
   const pipCache = cacheMount('/root/.cache/pip');
   if (cmds.tool) depsSteps.push(runWithMounts([pipCache], `python3 -m venv ${TOOLS} \\\n    && ${TOOLS}/bin/pip install ${cmds.tool}`));
-  depsSteps.push(`RUN python3 -m venv ${VENV}`);
+  // After a plain `RUN apk add`, one RUN does both (hadolint DL3059: no consecutive plain RUNs).
+  const last = depsSteps.length - 1;
+  if (!cmds.tool && last >= 0 && depsSteps[last].startsWith('RUN apk add')) depsSteps[last] += ` \\\n    && python3 -m venv ${VENV}`;
+  else depsSteps.push(`RUN python3 -m venv ${VENV}`);
   const secret = secretMount(cmds.secret.id, cmds.secret.target);
   const install = (command: string) => runWithMounts([cacheMount(cmds.cache), secret], command);
   const manifestCopies = manifestCopyLines(m);
