@@ -17,7 +17,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
 # Bump when a recipe below changes: older stand-ins are then rebuilt on the next ensure-image.
-RECIPE=5
+RECIPE=6
 DEBIAN_MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 DEBIAN_SECURITY_MIRROR=${DEBIAN_SECURITY_MIRROR:-http://deb.debian.org/debian-security}
 HOST_CA=${HOST_CA:-/etc/ssl/certs/ca-certificates.crt}
@@ -510,6 +510,21 @@ python_image() { # python_image SUITE slim|full -> dockerstack/python:SUITE-(sli
   if [ "$flavour" = full ]; then python_image "$suite" slim; else debian_base "$suite"; fi
   _python() {
     ctx=$(workdir)
+    # The official images hold only pip-installed packages, with RECORD files; Debian's python3-packaging and
+    # python3-wheel (pulled in by python3-pip) have none, so `pip install` of another version could not
+    # uninstall them. Write RECORD files from dpkg's file lists, as pip would have.
+    cat >"$ctx/records.sh" <<'SH'
+set -eu
+site=/usr/lib/python3/dist-packages
+for d in "$site"/*.dist-info; do
+  [ -e "$d/RECORD" ] && continue
+  pkg=$(dpkg -S "$d" | cut -d: -f1)
+  dpkg -L "$pkg" | while read -r f; do
+    if [ -f "$f" ]; then case $f in "$site"/*) printf '%s,,\n' "${f#"$site"/}" ;; esac; fi
+  done >"$d/RECORD"
+  printf '%s/RECORD,,\n' "${d#"$site"/}" >>"$d/RECORD"
+done
+SH
     if [ "$flavour" = slim ]; then
       # python3-dev: the official slim images keep Python's C headers (/usr/local/include/python3.X), so a
       # native extension (psycopg2 from source) compiles there once gcc and its own -dev headers are added.
@@ -521,6 +536,8 @@ RUN apt-get update && apt-get install -y --no-install-recommends $pkgs \\
       /usr/lib/python3*/config-*/libpython3*.a \\
     && for b in python3 pip3; do ln -sf /usr/bin/\$b /usr/local/bin/\$b; done \\
     && ln -sf /usr/bin/python3 /usr/local/bin/python && ln -sf /usr/bin/pip3 /usr/local/bin/pip
+COPY records.sh /tmp/records.sh
+RUN sh /tmp/records.sh && rm /tmp/records.sh
 ENV LANG=C.UTF-8 PIP_CERT=$CA_PATH
 CMD ["python3"]
 EOF
@@ -530,6 +547,8 @@ FROM dockerstack/python:$suite-slim
 RUN apt-get update && apt-get install -y --no-install-recommends \\
       python3-dev gcc g++ make libc6-dev libffi-dev libssl-dev pkg-config git curl wget ca-certificates procps xz-utils \\
     && rm -rf /var/lib/apt/lists/* /usr/lib/python3*/EXTERNALLY-MANAGED
+COPY records.sh /tmp/records.sh
+RUN sh /tmp/records.sh && rm /tmp/records.sh
 EOF
     fi
     build_image "$img" "$ctx" "python (pending)" "$(real_suite "$suite")"

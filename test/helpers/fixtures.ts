@@ -102,12 +102,15 @@ export function listFiles(root: string, dir = root): string[] {
   });
 }
 
-/** Every value of every option with choices (runtime variants, ...): one combination per value. */
+/**
+ * Every combination of the values of the options with choices (runtime x cgo, runtime x server, ...): a
+ * new option or choice is covered without new test code.
+ */
 export function optionVariants(lang: string): Array<Record<string, string>> {
-  const specs = LANGUAGES.find((l) => l.lang === lang)?.options ?? [];
-  const variants: Array<Record<string, string>> = [];
-  for (const spec of specs) for (const choice of spec.choices ?? []) variants.push({ [spec.name]: choice });
-  return variants.length ? variants : [{}];
+  const specs = (LANGUAGES.find((l) => l.lang === lang)?.options ?? []).filter((spec) => spec.choices?.length);
+  let variants: Array<Record<string, string>> = [{}];
+  for (const spec of specs) variants = variants.flatMap((v) => (spec.choices ?? []).map((choice) => ({ ...v, [spec.name]: choice })));
+  return variants;
 }
 
 export interface Combination {
