@@ -127,7 +127,10 @@ async function runCase(combination: Combination, full: boolean): Promise<CaseRes
       result.log = tail(ensure.out);
       return result;
     }
-    const cold = await build(dir, tag, 'runtime', secretFile);
+    let cold = await build(dir, tag, 'runtime', secretFile);
+    // Package registries are reached over the network: a failure that looks like the network is retried once.
+    const network = /ECONNRESET|ETIMEDOUT|EAI_AGAIN|socket hang up|Temporary failure|timed out|Read timed out|TLS handshake|50[234] /;
+    if (cold.code !== 0 && network.test(cold.out)) cold = await build(dir, tag, 'runtime', secretFile);
     result.coldS = cold.ms / 1000;
     add('build runtime', cold.code === 0);
     if (cold.code !== 0) {
