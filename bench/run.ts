@@ -15,6 +15,7 @@ import { join, resolve } from 'node:path';
 import {
   BUILDER,
   baseImages,
+  build,
   buildSteps,
   DOCKER,
   docker,
@@ -140,9 +141,7 @@ interface Build {
 }
 
 async function buildImage(dir: string, tag: string, target?: string): Promise<Build> {
-  const args = ['buildx', 'build', '--builder', BUILDER, '--progress=plain', '--load', '-t', tag];
-  if (target) args.push('--target', target);
-  const run = await docker([...args, dir], { timeoutMs: 30 * 60_000 });
+  const run = await build(dir, tag, target, {}, { timeoutMs: 30 * 60_000 });
   if (run.code !== 0) throw new Error(`build of ${tag} failed:\n${tail(run.out, 30)}`);
   const steps = buildSteps(run.out);
   return {

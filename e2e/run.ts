@@ -4,13 +4,22 @@
 // Cases are data (fixture x variant); the report at the end has one row per case.
 // Needs: e2e/setup.sh (engine, BuildKit, buildx builder); base images come from e2e/base-images.sh.
 import { randomBytes } from 'node:crypto';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { parse } from 'yaml';
-import { BIN, type Combination, FIXTURES, fixtures, generate, LANGUAGES, optionArgs } from '../test/helpers/fixtures.ts';
+import {
+  type AppFixture,
+  appFixtures,
+  BIN,
+  type Combination,
+  fixtures,
+  generate,
+  generateApp,
+  LANGUAGES,
+} from '../test/helpers/fixtures.ts';
 import { finalUser } from '../test/helpers/rules.ts';
-import { BUILDER, baseImages, build, DOCKER, docker, editSource, ensureImages, installCached, sh, tail } from './lib/docker.ts';
+import { BUILDER, baseImages, build, DOCKER, docker, editSource, ensureImages, installCached, secretArgs, sh, tail } from './lib/docker.ts';
 
 /** Runtime variants built here; alpine cannot be built on these machines (no Alpine packages). */
 const BUILT_RUNTIMES = new Set(['distroless', 'slim', 'scratch']);
@@ -251,7 +260,6 @@ async function crossBuild(dir: string, platform: string, secrets: Record<string,
     await sh('cp', ['-a', `${dir}/.`, scratchDir]);
     const regen = await sh(process.execPath, [BIN, 'go', '--yes', '--force', '--runtime', 'scratch'], { cwd: scratchDir });
     if (regen.code !== 0) return { ok: false, detail: `regenerate with --runtime scratch: ${tail(regen.out, 3)}` };
-    const secretArgs = Object.entries(secrets).flatMap(([id, src]) => ['--secret', `id=${id},src=${src}`]);
     const run = await docker(
       [
         'buildx',
@@ -263,7 +271,7 @@ async function crossBuild(dir: string, platform: string, secrets: Record<string,
         platform,
         '--target',
         'runtime',
-        ...secretArgs,
+        ...secretArgs(secrets),
         '--output',
         `type=local,dest=${out}`,
         scratchDir,
@@ -287,46 +295,21 @@ async function crossBuild(dir: string, platform: string, secrets: Record<string,
   }
 }
 
-/** An app fixture (test/fixtures/app/NAME): its input/ folder plus the service fixtures its "stack" names. */
-interface Stack {
-  id: string;
-  dir: string;
-  members: Record<string, string>;
-  /** Options for the app generator (fixture.json "options"). */
-  options: Record<string, string>;
-}
-
-function stacks(): Stack[] {
-  const appDir = join(FIXTURES, 'app');
-  if (!existsSync(appDir)) return [];
-  return readdirSync(appDir)
-    .filter((name) => existsSync(join(appDir, name, 'fixture.json')))
-    .map((name) => ({ name, meta: JSON.parse(readFileSync(join(appDir, name, 'fixture.json'), 'utf8')) }))
-    .filter(({ meta }) => meta.e2e?.composeUp)
-    .map(({ name, meta }) => ({
-      id: `app/${name} compose up`,
-      dir: join(appDir, name),
-      members: meta.stack ?? {},
-      options: meta.options ?? {},
-    }))
-    .filter((s) => !only || only.some((o) => s.id.includes(o)));
-}
+/** App fixtures whose fixture.json asks for `"e2e": {"composeUp": true}`. */
+const stacks = (): AppFixture[] => appFixtures().filter((f) => f.e2e.composeUp && (!only || only.some((o) => stackId(f).includes(o))));
+const stackId = (fixture: AppFixture) => `app/${fixture.name} compose up`;
 
 /** The whole stack with Compose: `up --wait` brings every service to healthy, `down` removes everything. */
-async function runStack(stack: Stack): Promise<CaseResult> {
+async function runStack(fixture: AppFixture): Promise<CaseResult> {
   const checks: Check[] = [];
-  const result: CaseResult = { id: stack.id, checks };
+  const result: CaseResult = { id: stackId(fixture), checks };
   const add = (name: string, ok: boolean | 'skip', detail?: string) => checks.push({ name, ok, detail });
-  const dir = mkdtempSync(join(tmpdir(), 'dockerstack-stack-'));
+  const { dir, result: gen } = await generateApp(fixture);
   const project = `e2e-${randomBytes(4).toString('hex')}`;
   const compose = (args: string[], timeoutMs = 20 * 60_000) =>
     sh(DOCKER, ['compose', '--project-name', project, ...args], { cwd: dir, timeoutMs, env: { BUILDX_BUILDER: BUILDER } });
   try {
-    if (existsSync(join(stack.dir, 'input'))) cpSync(join(stack.dir, 'input'), dir, { recursive: true });
-    for (const [sub, fixture] of Object.entries(stack.members))
-      cpSync(join(FIXTURES, fixture, 'input'), join(dir, sub), { recursive: true });
-    const gen = await sh(process.execPath, [BIN, '--yes', ...optionArgs(stack.options)], { cwd: dir });
-    add('generate', gen.code === 0, gen.code === 0 ? undefined : tail(gen.out));
+    add('generate', gen.code === 0, gen.code === 0 ? undefined : tail(gen.output));
     if (gen.code !== 0) return result;
     const dockerfiles = (await sh('find', [dir, '-name', 'Dockerfile', '-not', '-path', '*/node_modules/*'])).out.trim().split('\n');
     // Base images of every Dockerfile, and the images of services that are not built (PostgreSQL, Redis).
@@ -364,7 +347,7 @@ async function runStack(stack: Stack): Promise<CaseResult> {
     return result;
   } finally {
     await compose(['down', '--volumes', '--remove-orphans', '--timeout', '1'], 60_000);
-    rmSync(dir, { recursive: true, force: true });
+    rmSync(dirname(dir), { recursive: true, force: true });
   }
 }
 

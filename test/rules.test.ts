@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { appFixtures, copyAppInput, generate, listFiles, matrix, optionArgs, runCli } from './helpers/fixtures.ts';
+import { appFixtures, generate, generateApp, listFiles, matrix } from './helpers/fixtures.ts';
 import { checkCompose, checkDockerfile, checkDockerignore } from './helpers/rules.ts';
 
 describe('rule checks on generated files', () => {
@@ -31,9 +31,8 @@ describe('rule checks on generated files', () => {
 describe('rule checks on whole repositories (app fixtures)', () => {
   for (const fixture of appFixtures()) {
     it(`app/${fixture.name}`, async () => {
-      const dir = copyAppInput(fixture);
+      const { dir, result } = await generateApp(fixture);
       try {
-        const result = await runCli(['--yes', ...optionArgs(fixture.options)], dir);
         assert.equal(result.code, 0, result.output);
         const files = listFiles(dir);
         const dockerfiles = files.filter((f) => f.endsWith('Dockerfile'));

@@ -110,14 +110,38 @@ export function ensureImages(images: string[]): Promise<Run> {
   return sh('bash', [join(ROOT, 'e2e', 'base-images.sh'), 'ensure-image', ...images], { timeoutMs: 20 * 60_000 });
 }
 
-/** `docker buildx build --load` of one stage through the dockerstack builder, with plain progress output. */
-export function build(dir: string, tag: string, target: string, secrets: Record<string, string>, extra: string[] = []): Promise<Run> {
-  const secretArgs = Object.entries(secrets).flatMap(([id, src]) => ['--secret', `id=${id},src=${src}`]);
+/** `--secret id=ID,src=FILE` for each build secret. */
+export const secretArgs = (secrets: Record<string, string>) =>
+  Object.entries(secrets).flatMap(([id, src]) => ['--secret', `id=${id},src=${src}`]);
+
+/**
+ * `docker buildx build --load` through the dockerstack builder, with plain progress output: one stage
+ * (`target`), or the last one when `target` is undefined.
+ */
+export function build(
+  dir: string,
+  tag: string,
+  target: string | undefined,
+  secrets: Record<string, string>,
+  opts: { extra?: string[]; timeoutMs?: number } = {},
+): Promise<Run> {
+  const stage = target ? ['--target', target] : [];
   return docker(
-    ['buildx', 'build', '--builder', BUILDER, '--progress=plain', '--load', '--target', target, ...secretArgs, '-t', tag, ...extra, dir],
-    {
-      timeoutMs: 20 * 60_000,
-    },
+    [
+      'buildx',
+      'build',
+      '--builder',
+      BUILDER,
+      '--progress=plain',
+      '--load',
+      ...stage,
+      ...secretArgs(secrets),
+      '-t',
+      tag,
+      ...(opts.extra ?? []),
+      dir,
+    ],
+    { timeoutMs: opts.timeoutMs ?? 20 * 60_000 },
   );
 }
 

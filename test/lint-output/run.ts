@@ -25,7 +25,7 @@ import AjvModule from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { DockerfileParser, type Instruction, JSONInstruction, type ModifiableInstruction } from 'dockerfile-ast';
 import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
-import { appFixtures, type Combination, copyAppInput, generate, listFiles, matrix, optionArgs, ROOT, runCli } from '../helpers/fixtures.ts';
+import { appFixtures, type Combination, generate, generateApp, listFiles, matrix, ROOT } from '../helpers/fixtures.ts';
 
 const HERE = join(ROOT, 'test', 'lint-output');
 const BAD = join(HERE, 'bad');
@@ -810,8 +810,7 @@ async function main(): Promise<number> {
   // The app generator's output for whole repositories: every service folder, with the one root compose.yaml.
   const apps = appFixtures().filter((a) => !only || `app/${a.name}`.includes(only));
   for (const app of apps) {
-    const root = copyAppInput(app);
-    const r = await runCli(['--yes', ...optionArgs(app.options)], root);
+    const { dir: root, result: r } = await generateApp(app);
     if (r.code !== 0) {
       genFindings.push({
         combination: `app/${app.name}`,
