@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { parse } from 'yaml';
 import {
   type AppFixture,
@@ -121,7 +121,10 @@ async function runCase(combination: Combination, full: boolean): Promise<CaseRes
   const checks: Check[] = [];
   const result: CaseResult = { id, checks };
   const add = (name: string, ok: boolean | 'skip', detail?: string) => checks.push({ name, ok, detail });
-  const { dir } = await generate(combination);
+  const { dir, root, build: service } = await generate(combination);
+  // The build context and Dockerfile compose.yaml names (a workspace member is built from the workspace root).
+  const buildIn = (context: string, t: string, target: string | undefined) =>
+    build(context, t, target, secretFile, { file: join(context, relative(service.context, service.dockerfile)) });
   const tag = `dockerstack-e2e/${id.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}:latest`;
   const name = `e2e-${randomBytes(4).toString('hex')}`;
   const secret = `dockerstack-secret-${randomBytes(12).toString('hex')}`;
@@ -129,17 +132,18 @@ async function runCase(combination: Combination, full: boolean): Promise<CaseRes
   const secretFile = writeSecrets(secretDir, secret);
   try {
     add('generate', true);
-    const dockerfile = readFileSync(join(dir, 'Dockerfile'), 'utf8');
+    const dockerfile = readFileSync(service.dockerfile, 'utf8');
     const ensure = await ensureImages(baseImages(dockerfile));
     if (ensure.code !== 0) {
       add('base images', false, tail(ensure.out));
       result.log = tail(ensure.out);
       return result;
     }
-    let cold = await build(dir, tag, 'runtime', secretFile);
+    const context = service.context;
+    let cold = await buildIn(context, tag, 'runtime');
     // Package registries are reached over the network: a failure that looks like the network is retried once.
     const network = /ECONNRESET|ETIMEDOUT|EAI_AGAIN|socket hang up|Temporary failure|timed out|Read timed out|TLS handshake|50[234] /;
-    if (cold.code !== 0 && network.test(cold.out)) cold = await build(dir, tag, 'runtime', secretFile);
+    if (cold.code !== 0 && network.test(cold.out)) cold = await buildIn(context, tag, 'runtime');
     result.coldS = cold.ms / 1000;
     add('build runtime', cold.code === 0);
     if (cold.code !== 0) {
@@ -147,14 +151,14 @@ async function runCase(combination: Combination, full: boolean): Promise<CaseRes
       return result;
     }
     if (full && /^FROM .* AS test$/m.test(dockerfile)) {
-      const test = await build(dir, `${tag}-test`, 'test', secretFile);
+      const test = await buildIn(context, `${tag}-test`, 'test');
       add('test stage passes', test.code === 0, test.code === 0 ? undefined : tail(test.out));
       if (combination.fixture.e2e.failingTest) {
         const [file, text] = combination.fixture.e2e.failingTest as [string, string];
         const failing = mkdtempSync(join(tmpdir(), 'dockerstack-failing-'));
-        await sh('cp', ['-a', `${dir}/.`, failing]);
-        writeFileSync(join(failing, file), text);
-        const bad = await build(failing, `${tag}-failing`, 'test', secretFile);
+        await sh('cp', ['-a', `${root}/.`, failing]);
+        writeFileSync(join(failing, relative(root, dir), file), text);
+        const bad = await buildIn(join(failing, relative(root, context)), `${tag}-failing`, 'test');
         add('test stage fails on a failing test', bad.code !== 0);
         rmSync(failing, { recursive: true, force: true });
       }
@@ -214,7 +218,7 @@ async function runCase(combination: Combination, full: boolean): Promise<CaseRes
 
     const edited = full ? editSource(dir) : undefined;
     if (edited) {
-      const warm = await build(dir, tag, 'runtime', secretFile);
+      const warm = await buildIn(context, tag, 'runtime');
       result.warmS = warm.ms / 1000;
       const cached = installCached(warm.out);
       if (cached === undefined && /-mod=vendor/.test(dockerfile))
@@ -238,7 +242,7 @@ async function runCase(combination: Combination, full: boolean): Promise<CaseRes
     return result;
   } finally {
     await docker(['rm', '-f', name]);
-    rmSync(dir, { recursive: true, force: true });
+    rmSync(root, { recursive: true, force: true });
     rmSync(secretDir, { recursive: true, force: true });
   }
 }

@@ -1,6 +1,7 @@
 // Finding the services in a repository: pure over the project's files.
 import { posix } from 'node:path';
-import { IGNORED_DIRS, type ProjectFiles } from './project.ts';
+import { readWorkspace } from './js-workspace.ts';
+import { IGNORED_DIRS, type ProjectFiles, subProject } from './project.ts';
 
 export type Language = 'node' | 'python' | 'go';
 
@@ -39,10 +40,28 @@ function nodeService(project: ProjectFiles, dir: string): DiscoveredService | 'w
 
 export function discoverServices(project: ProjectFiles, maxDepth = 3): DiscoveredService[] {
   const found: DiscoveredService[] = [];
+  /** Members of npm, yarn and pnpm workspaces: looked at through their workspace only. */
+  const members = new Set<string>();
   const visit = (dir: string, depth: number) => {
+    if (members.has(dir)) return;
     const entries = project.list(dir === '.' ? '' : dir);
     const node = entries.includes('package.json') ? nodeService(project, dir) : undefined;
-    if (node && node !== 'workspace') found.push(node);
+    if (node === 'workspace') {
+      // A workspace member is a service when it is deployable and no other member depends on it; it is
+      // built from the workspace root with the workspace's lockfile.
+      const workspace = readWorkspace(subProject(project, dir));
+      for (const member of workspace?.members ?? []) {
+        const memberDir = join(dir, member.dir);
+        members.add(memberDir);
+        if (!member.deployable) continue;
+        found.push({
+          dir: memberDir,
+          language: 'node',
+          source: `${join(memberDir, 'package.json')} ${member.deployable}, member of ${join(dir, workspace?.source ?? '')}`,
+          name: member.name.replace(/^@[^/]+\//, ''),
+        });
+      }
+    } else if (node) found.push(node);
     else if (entries.includes('go.mod'))
       found.push({ dir, language: 'go', source: join(dir, 'go.mod'), name: posix.basename(dir === '.' ? 'app' : dir) });
     else if (PYTHON_MANIFESTS.some((f) => entries.includes(f))) {
@@ -57,8 +76,8 @@ export function discoverServices(project: ProjectFiles, maxDepth = 3): Discovere
         name: posix.basename(dir === '.' ? 'app' : dir),
       });
     }
-    // A service folder's subfolders are its own code (cmd/, app/, src/ ...); npm, yarn and pnpm
-    // workspace roots are not services, and their packages are looked at one by one.
+    // A service folder's subfolders are its own code (cmd/, app/, src/ ...); below a workspace root,
+    // folders that are not members may hold services in other languages.
     const service = found.at(-1)?.dir === dir;
     if (service || depth >= maxDepth) return;
     for (const entry of entries) {

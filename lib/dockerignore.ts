@@ -41,6 +41,7 @@ export const COMMON_IGNORES: IgnoreGroup[] = [
       'docker-compose*.yaml',
       'docker-compose*.yml',
       'README.Docker.md',
+      '.yo-rc.json',
     ],
   },
   { comment: 'Logs and temporary files', entries: ['*.log', 'logs', 'tmp', '.tmp'] },
@@ -58,4 +59,11 @@ export function keepCopied(groups: IgnoreGroup[], copied: string[]): IgnoreGroup
   return groups
     .map((g) => ({ ...g, entries: g.entries.filter((e) => !copied.some((path) => excludes(e, path))) }))
     .filter((g) => g.entries.length > 0);
+}
+
+// The same entries for a build context that holds several projects (a workspace root): names match in
+// every folder (`node_modules` -> `**/node_modules`). The compose secrets folder stays at the root.
+export function everywhere(groups: IgnoreGroup[]): IgnoreGroup[] {
+  const anywhere = (entry: string) => (entry.includes('/') || entry === 'secrets' ? entry : `**/${entry}`);
+  return groups.map((g) => ({ ...g, entries: g.entries.map(anywhere) }));
 }

@@ -97,3 +97,10 @@ export function walk(project: ProjectFiles, dirs: string[], match: (path: string
   for (const dir of dirs) visit(dir);
   return found;
 }
+
+/** The files below a folder of a project, as a project of their own. */
+export function subProject(project: ProjectFiles, dir: string): ProjectFiles {
+  if (dir === '.' || dir === '') return project;
+  const at = (path: string) => posix.join(dir, path);
+  return { read: (path) => project.read(at(path)), exists: (path) => project.exists(at(path)), list: (path) => project.list(at(path)) };
+}

@@ -112,14 +112,15 @@ export function readmeData(
     if (text === undefined || !text.split('\n', 3).some((line) => line.includes(GENERATED))) continue;
     const stages = [...text.matchAll(/^FROM\s+.*\s+AS\s+([\w.-]+)\s*$/gim)].map((m) => m[1]);
     const runtimeImage = resolveArgs(text, /^FROM\s+(?:--\S+\s+)*(\S+)\s+AS\s+runtime\s*$/im.exec(text)?.[1]);
-    const dockerignorePath = clean(posix.join(context, '.dockerignore'));
+    // BuildKit prefers an ignore file next to the Dockerfile (`Dockerfile.dockerignore`) to the context's.
+    const dockerignorePath = [`${dockerfile}.dockerignore`, clean(posix.join(context, '.dockerignore'))].find((p) => read(p) !== undefined);
     const environment = envMap(service.environment);
     services.push({
       name,
       image: service.image ?? name,
       context,
       dockerfile,
-      dockerignore: read(dockerignorePath) === undefined ? undefined : dockerignorePath,
+      dockerignore: dockerignorePath,
       fileFlag: build.dockerfile ? `-f ${dockerfile} ` : '',
       stages,
       runtimeImage,

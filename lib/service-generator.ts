@@ -3,7 +3,7 @@
 
 import { randomBytes } from 'node:crypto';
 import { accessSync, constants, readFileSync } from 'node:fs';
-import { basename, isAbsolute, join, relative } from 'node:path';
+import { basename, isAbsolute, join, relative, resolve } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import Generator, { type BaseOptions } from 'yeoman-generator';
 import { type BackingKind, backingService, parseBacking } from './backing.ts';
@@ -236,8 +236,9 @@ export abstract class ServiceGenerator extends Generator<Record<string, unknown>
    */
   protected writeService(files: OutputFile[], spec: ServiceSpec, buildSecretHint: string): void {
     const root = this.options.composeRoot ?? this.destinationRoot();
-    const rel = relative(root, this.destinationRoot());
-    const service: ServiceSpec = { ...spec, context: rel ? `./${rel}` : '.' };
+    // The context the plan chose (the service's folder, or a workspace root above it), seen from compose.yaml.
+    const rel = relative(root, resolve(this.destinationRoot(), spec.context));
+    const service: ServiceSpec = { ...spec, context: rel === '' ? '.' : rel.startsWith('..') ? rel : `./${rel}` };
     // A preset's user replaces the generator's own non-root user (65532), in the Dockerfile and here.
     const presetUser = this.preset?.user;
     if (presetUser && spec.user.uid === NONROOT.uid) Object.assign(service, { user: presetUser, runAs: presetUser });

@@ -16,13 +16,26 @@ describe('service discovery', () => {
       'apps/web/package.json': JSON.stringify({ name: '@acme/web', scripts: { build: 'vite build' } }),
       'apps/api/go.mod': 'module example.com/api\n\ngo 1.24\n',
       'packages/ui/package.json': JSON.stringify({ name: '@acme/ui', main: 'index.js' }),
+      // A library with a build script, and one an app depends on although it has a server dependency.
+      'packages/format/package.json': JSON.stringify({ name: '@acme/format', scripts: { build: 'tsc' } }),
+      'packages/http/package.json': JSON.stringify({ name: '@acme/http', dependencies: { express: '4' } }),
+      'apps/admin/package.json': JSON.stringify({
+        name: '@acme/admin',
+        scripts: { start: 'node a.js' },
+        dependencies: { '@acme/http': '*' },
+      }),
       'worker/pyproject.toml': '[project]\nname = "worker"\n',
       'node_modules/x/package.json': JSON.stringify({ name: 'x', scripts: { start: 'node x' } }),
       'test/fixtures/app/package.json': JSON.stringify({ name: 'fx', scripts: { start: 'node x' } }),
     });
     assert.deepEqual(
       discoverServices(project).map((s) => `${s.name} ${s.language} <- ${s.source}`),
-      ['api go <- apps/api/go.mod', 'web node <- apps/web/package.json', 'worker python <- worker/pyproject.toml'],
+      [
+        'admin node <- apps/admin/package.json scripts.start "node a.js", member of package.json "workspaces"',
+        'web node <- apps/web/package.json scripts.build "vite build", member of package.json "workspaces"',
+        'api go <- apps/api/go.mod',
+        'worker python <- worker/pyproject.toml',
+      ],
     );
   });
   it('takes a single service at the root', () => {

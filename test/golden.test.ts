@@ -1,29 +1,40 @@
 // Golden files: `dockerstack <lang> --yes` on every fixture must write exactly the expected files and
 // print the facts with their sources. After an intended change: UPDATE_GOLDEN=1 npm test (then review the diff).
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { appFixtures, copyAppInput, copyInput, fixtures, listFiles, OUTPUT_FILES, optionArgs, runCli } from './helpers/fixtures.ts';
 
 const update = process.env.UPDATE_GOLDEN === '1';
 
+/** Dot files are stored without the dot, so the golden folders hold no hidden or ignore files. */
+const goldenName = (file: string) => file.replace(/(^|\/)\.(dockerignore|yo-rc\.json)$/, '$1$2');
+
 describe('golden files', () => {
   for (const fixture of fixtures()) {
     it(`${fixture.lang}/${fixture.name}`, async () => {
-      const dir = copyInput(fixture);
+      const root = copyInput(fixture);
+      // A workspace member's fixture runs in the member's folder; its ignore file is Dockerfile.dockerignore.
+      const dir = fixture.member ? join(root, fixture.member) : root;
       try {
         const { code, output, stderr } = await runCli([fixture.lang, '--yes', ...optionArgs(fixture.options)], dir);
         assert.equal(code, 0, stderr);
         const outputs: Record<string, string> = {};
-        for (const file of OUTPUT_FILES) outputs[file] = readFileSync(join(dir, file), 'utf8');
+        for (const file of OUTPUT_FILES) if (existsSync(join(dir, file))) outputs[file] = readFileSync(join(dir, file), 'utf8');
         // The facts block, with the temporary folder replaced.
         outputs['facts.txt'] = `${output
           .split('\n')
           .filter((l) => /^\S.* found in |^ {2}\S/.test(l))
           .join('\n')
           .replaceAll(dir, '<project>')}\n`;
+        if (!update)
+          assert.deepEqual(
+            Object.keys(outputs).map(goldenName).sort(),
+            readdirSync(fixture.expected).sort(),
+            'the files written are the golden ones',
+          );
         for (const [file, actual] of Object.entries(outputs)) {
-          const expectedPath = join(fixture.expected, file === '.dockerignore' ? 'dockerignore' : file);
+          const expectedPath = join(fixture.expected, goldenName(file));
           if (update) {
             mkdirSync(fixture.expected, { recursive: true });
             writeFileSync(expectedPath, actual);
@@ -34,14 +45,11 @@ describe('golden files', () => {
         }
         assert.match(outputs['facts.txt'], / <- /, 'facts are printed with their sources');
       } finally {
-        rmSync(dir, { recursive: true, force: true });
+        rmSync(root, { recursive: true, force: true });
       }
     });
   }
 });
-
-/** Dot files are stored without the dot, so the golden folders hold no hidden or ignore files. */
-const goldenName = (file: string) => file.replace(/(^|\/)\.(dockerignore|yo-rc\.json)$/, '$1$2');
 
 describe('golden files of the app generator (whole repositories)', () => {
   for (const fixture of appFixtures()) {

@@ -1,28 +1,36 @@
 // Rule checks on every generated file, for every fixture and every option variant (runtime, ...).
 import assert from 'node:assert/strict';
 import { readFileSync, rmSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { appFixtures, generate, generateApp, listFiles, matrix } from './helpers/fixtures.ts';
+import { dirname, join, relative } from 'node:path';
+import { appFixtures, composeBuilds, generate, generateApp, listFiles, matrix, type ServiceBuild } from './helpers/fixtures.ts';
 import { checkCompose, checkDockerfile, checkDockerignore } from './helpers/rules.ts';
+
+/** Rule findings for one built service: its Dockerfile, and its ignore file against its build context. */
+function serviceFindings(build: ServiceBuild) {
+  const dockerfile = readFileSync(build.dockerfile, 'utf8');
+  const distroless = /^FROM\s+\S*(distroless|scratch)\S*\s+AS runtime$/m.test(dockerfile);
+  const name = (path: string) => relative(build.context, path);
+  return [
+    ...checkDockerfile(dockerfile, { distroless }).map((f) => ({ file: name(build.dockerfile), ...f })),
+    ...checkDockerignore(readFileSync(build.dockerignore, 'utf8'), dockerfile, listFiles(build.context)).map((f) => ({
+      file: name(build.dockerignore),
+      ...f,
+    })),
+  ];
+}
 
 describe('rule checks on generated files', () => {
   for (const combination of matrix()) {
     it(combination.id, async () => {
-      const { dir } = await generate(combination);
+      const { dir, root, build } = await generate(combination);
       try {
-        const dockerfile = readFileSync(join(dir, 'Dockerfile'), 'utf8');
-        const distroless = /^FROM\s+\S*(distroless|scratch)\S*\s+AS runtime$/m.test(dockerfile);
         const findings = [
-          ...checkDockerfile(dockerfile, { distroless }).map((f) => ({ file: 'Dockerfile', ...f })),
+          ...serviceFindings(build),
           ...checkCompose(readFileSync(join(dir, 'compose.yaml'), 'utf8')).map((f) => ({ file: 'compose.yaml', ...f })),
-          ...checkDockerignore(readFileSync(join(dir, '.dockerignore'), 'utf8'), dockerfile, listFiles(dir)).map((f) => ({
-            file: '.dockerignore',
-            ...f,
-          })),
         ];
         assert.deepEqual(findings, [], findings.map((f) => `${f.file}:${f.line} ${f.rule}: ${f.message}`).join('\n'));
       } finally {
-        rmSync(dir, { recursive: true, force: true });
+        rmSync(root, { recursive: true, force: true });
       }
     });
   }
@@ -34,15 +42,13 @@ describe('rule checks on whole repositories (app fixtures)', () => {
       const { dir, result } = await generateApp(fixture);
       try {
         assert.equal(result.code, 0, result.output);
-        const files = listFiles(dir);
-        const dockerfiles = files.filter((f) => f.endsWith('Dockerfile'));
-        assert.ok(dockerfiles.length >= Object.keys(fixture.stack).length, `a Dockerfile per service: ${dockerfiles.join(', ')}`);
+        const builds = composeBuilds(dir);
+        assert.ok(
+          builds.length >= Object.keys(fixture.stack).length,
+          `a Dockerfile per service: ${builds.map((b) => b.dockerfile).join(', ')}`,
+        );
         const findings = [
-          ...dockerfiles.flatMap((file) => {
-            const text = readFileSync(join(dir, file), 'utf8');
-            const distroless = /^FROM\s+\S*(distroless|scratch)\S*\s+AS runtime$/m.test(text);
-            return checkDockerfile(text, { distroless }).map((f) => ({ file, ...f }));
-          }),
+          ...builds.flatMap(serviceFindings),
           ...checkCompose(readFileSync(join(dir, 'compose.yaml'), 'utf8')).map((f) => ({ file: 'compose.yaml', ...f })),
         ];
         assert.deepEqual(findings, [], findings.map((f) => `${f.file}:${f.line} ${f.rule}: ${f.message}`).join('\n'));

@@ -123,9 +123,11 @@ export function build(
   tag: string,
   target: string | undefined,
   secrets: Record<string, string>,
-  opts: { extra?: string[]; timeoutMs?: number } = {},
+  opts: { extra?: string[]; timeoutMs?: number; file?: string } = {},
 ): Promise<Run> {
   const stage = target ? ['--target', target] : [];
+  // A Dockerfile that is not the context's own (a workspace member's, built from the workspace root).
+  const file = opts.file ? ['-f', opts.file] : [];
   return docker(
     [
       'buildx',
@@ -138,6 +140,7 @@ export function build(
       ...secretArgs(secrets),
       '-t',
       tag,
+      ...file,
       ...(opts.extra ?? []),
       dir,
     ],
@@ -193,6 +196,7 @@ const EDITABLE = [
   'src/index.js',
   'src/main.ts',
   'src/main.js',
+  'src/server.ts',
   'server.js',
   'index.js',
   'app.js',

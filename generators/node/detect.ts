@@ -4,6 +4,7 @@ import semver from 'semver';
 import { serviceName } from '../../lib/compose.ts';
 import { InputError, lineOf, parseJsonFile } from '../../lib/errors.ts';
 import { type Fact, fact } from '../../lib/facts.ts';
+import { memberClosure, type WorkspaceContext, type WorkspaceMember } from '../../lib/js-workspace.ts';
 import type { LabelFacts } from '../../lib/labels.ts';
 import { type ProjectFiles, walk } from '../../lib/project.ts';
 import { currentLine, firstLine, type ResolvedVersion, resolveVersion, toolVersion } from '../../lib/versions.ts';
@@ -47,7 +48,25 @@ export interface NodeFacts {
   /** False when package.json has no dependencies at all: then the install creates no node_modules. */
   hasDependencies: boolean;
   labels: LabelFacts;
+  /** Set for a member of an npm, yarn or pnpm workspace: it is built from the workspace root. */
+  workspace?: WorkspaceFacts;
   warnings: string[];
+}
+
+/** A workspace member, as the Dockerfile needs it: built with the workspace root as the context. */
+export interface WorkspaceFacts {
+  /** The file that lists the members (pnpm-workspace.yaml or package.json "workspaces"). */
+  source: string;
+  /** The member's folder relative to the workspace root, e.g. `apps/api`. */
+  dir: string;
+  /** The member's package name (for `--filter` and `workspaces focus`). */
+  name: string;
+  /** The path from the member's folder back to the workspace root, e.g. `../..`. */
+  toRoot: string;
+  /** Every member's folder: their package.json files are part of the install's input. */
+  members: string[];
+  /** The workspace packages it needs, dependencies first, itself last. */
+  closure: WorkspaceMember[];
 }
 
 interface PackageJson {
@@ -123,16 +142,24 @@ export function readPackageJson(project: ProjectFiles): PackageJson {
   return pkg;
 }
 
-export function detectNode(project: ProjectFiles): NodeFacts {
+export function detectNode(project: ProjectFiles, context?: WorkspaceContext): NodeFacts {
   const pkg = readPackageJson(project);
   const warnings: string[] = [];
+  // In a workspace the lockfile, the package manager's settings and the Node version files live at the
+  // root; the member's own package.json and sources say the rest.
+  const root = context ? context.root : project;
+  const rootPkg = context ? readRootPackageJson(context.root) : pkg;
+  const atRoot = <T>(f: Fact<T>): Fact<T> =>
+    context && !f.source.startsWith('default') ? { ...f, source: `${posix.join(toRoot(context.member), f.source)}` } : f;
   const deps = { ...(pkg.devDependencies ?? {}), ...(pkg.dependencies ?? {}) };
   const has = (name: string) => name in deps;
   const scripts = pkg.scripts ?? {};
 
   const name = pkg.name ? fact(serviceName(pkg.name), 'package.json "name"') : fact('app', 'default (package.json has no "name")');
-  const node = detectNodeVersion(project, pkg, warnings);
-  const packageManager = detectPackageManager(project, pkg, warnings);
+  const node =
+    detectNodeVersion(project, pkg, warnings, !context) ??
+    atRoot(detectNodeVersion(root, rootPkg, warnings, true) as Fact<ResolvedVersion>);
+  const packageManager = atRoot(detectPackageManager(root, rootPkg, warnings));
 
   let kind: Fact<NodeKind> = fact('server', 'default (no front-end framework found)');
   if (has('next')) kind = fact('next', 'package.json dependency "next"');
@@ -153,14 +180,14 @@ export function detectNode(project: ProjectFiles): NodeFacts {
   const native = detectNative(project, deps);
 
   const manifestExtras = ['.npmrc', '.yarnrc.yml', '.yarnrc', 'pnpm-workspace.yaml', 'bunfig.toml', '.pnpmfile.cjs'].filter((f) =>
-    project.exists(f),
+    root.exists(f),
   );
-  if (project.exists('patches/') || project.list('patches').length > 0) manifestExtras.push('patches');
-  if (packageManager.value.berry && project.exists('.yarn/releases')) manifestExtras.push('.yarn/releases');
-  if (packageManager.value.berry && project.exists('.yarn/plugins')) manifestExtras.push('.yarn/plugins');
+  if (root.exists('patches/') || root.list('patches').length > 0) manifestExtras.push('patches');
+  if (packageManager.value.berry && root.exists('.yarn/releases')) manifestExtras.push('.yarn/releases');
+  if (packageManager.value.berry && root.exists('.yarn/plugins')) manifestExtras.push('.yarn/plugins');
 
   const secretRcFiles = ['.npmrc', '.yarnrc.yml', '.yarnrc'].filter((f) =>
-    /(_authToken|_auth\b|_password|npmAuthToken|npmAuthIdent)/.test(project.read(f) ?? ''),
+    /(_authToken|_auth\b|_password|npmAuthToken|npmAuthIdent)/.test(root.read(f) ?? ''),
   );
   for (const f of secretRcFiles)
     warnings.push(`${f} holds registry credentials: it is kept out of the image; pass it as the build secret instead`);
@@ -191,13 +218,50 @@ export function detectNode(project: ProjectFiles): NodeFacts {
     hasPublic,
     hasDependencies,
     labels,
+    workspace: context ? workspaceFacts(context, packageManager.value) : undefined,
     warnings,
+  };
+}
+
+/** The path from a member's folder back to the workspace root: `apps/api` -> `../..`. */
+const toRoot = (member: string) =>
+  member
+    .split('/')
+    .map(() => '..')
+    .join('/');
+
+function readRootPackageJson(root: ProjectFiles): PackageJson {
+  const text = root.read('package.json');
+  return text === undefined ? {} : (parseJsonFile<PackageJson>('package.json (workspace root)', text) ?? {});
+}
+
+function workspaceFacts(context: WorkspaceContext, pm: PackageManager): WorkspaceFacts {
+  const { workspace, member } = context;
+  const self = workspace.members.find((m) => m.dir === member);
+  if (!self) throw new InputError(`${member}/package.json`, `is not a member of the workspace (${workspace.source})`);
+  if (pm.name === 'bun')
+    throw new InputError(
+      workspace.source,
+      'bun workspaces are not supported yet: run the Node generator at the workspace root, or use npm, yarn or pnpm',
+    );
+  return {
+    source: workspace.source,
+    dir: member,
+    name: self.name,
+    toRoot: toRoot(member),
+    members: workspace.members.map((m) => m.dir),
+    closure: memberClosure(workspace, member),
   };
 }
 
 const LTS_CODENAMES: Record<string, string> = { hydrogen: '18', iron: '20', jod: '22', krypton: '24' };
 
-function detectNodeVersion(project: ProjectFiles, pkg: PackageJson, warnings: string[]): Fact<ResolvedVersion> {
+function detectNodeVersion(
+  project: ProjectFiles,
+  pkg: PackageJson,
+  warnings: string[],
+  orDefault: boolean,
+): Fact<ResolvedVersion> | undefined {
   const sources: Array<[string, string | undefined]> = [
     ['package.json engines.node', pkg.engines?.node],
     ['.nvmrc', firstLine(project.read('.nvmrc'))],
@@ -225,6 +289,7 @@ function detectNodeVersion(project: ProjectFiles, pkg: PackageJson, warnings: st
     if (resolved.value.warning) warnings.push(resolved.value.warning);
     return resolved;
   }
+  if (!orDefault) return undefined;
   const line = currentLine('node');
   return fact({ tag: line, line, exact: false }, 'default', 'current LTS; no engines.node, .nvmrc, .node-version, volta or .tool-versions');
 }

@@ -3,6 +3,7 @@
 import { InputError } from '../../lib/errors.ts';
 import { fact } from '../../lib/facts.ts';
 import type { NodeRuntime } from '../../lib/images.ts';
+import { findWorkspace } from '../../lib/js-workspace.ts';
 import { parsePath, parsePort } from '../../lib/options.ts';
 import { diskProject } from '../../lib/project.ts';
 import { ServiceGenerator, type ServiceOptions } from '../../lib/service-generator.ts';
@@ -26,7 +27,9 @@ export default class NodeGenerator extends ServiceGenerator {
 
   async initializing() {
     this.checkInputs();
-    this.facts = detectNode(diskProject(this.destinationRoot()));
+    // A member of an npm, yarn or pnpm workspace is built from the workspace root with its lockfile.
+    const workspace = findWorkspace(this.destinationRoot(), diskProject);
+    this.facts = detectNode(diskProject(this.destinationRoot()), workspace);
     const start = this.options.start as string | undefined;
     if (start) {
       const m = /^node\s+(.+)$/.exec(start.trim());
@@ -68,6 +71,16 @@ export default class NodeGenerator extends ServiceGenerator {
           source: f.packageManager.source,
           note: f.packageManager.note,
         },
+        ...(f.workspace
+          ? [
+              {
+                label: 'workspace member',
+                value: f.workspace.dir,
+                source: `${f.workspace.toRoot}/${f.workspace.source}`,
+                note: workspaceNote(f.workspace.closure.slice(0, -1).map((m) => m.name)),
+              },
+            ]
+          : []),
         { label: 'app', value: f.kind.value, source: f.kind.source },
         ...(f.build ? [{ label: 'build', value: `"${f.build.value}"`, source: f.build.source }] : []),
         ...(f.outDir ? [{ label: 'output', value: f.outDir.value, source: f.outDir.source }] : []),
@@ -90,10 +103,21 @@ export default class NodeGenerator extends ServiceGenerator {
     this.writeService(
       [
         { path: 'Dockerfile', template: 'node/Dockerfile.ejs', data: this.plan.dockerfile },
-        { path: '.dockerignore', template: 'shared/dockerignore.ejs', data: this.plan.dockerignore },
+        // The build context is the workspace root, so a member's ignore file goes next to its Dockerfile.
+        {
+          path: this.facts.workspace ? 'Dockerfile.dockerignore' : '.dockerignore',
+          template: 'shared/dockerignore.ejs',
+          data: this.plan.dockerignore,
+        },
       ],
       this.plan.service,
       '# Private registry credentials for the build, e.g. //registry.npmjs.org/:_authToken=...\n',
     );
   }
+}
+
+function workspaceNote(needs: string[]): string {
+  return needs.length
+    ? `built from the workspace root with its lockfile; needs ${needs.join(', ')}`
+    : 'built from the workspace root with its lockfile';
 }

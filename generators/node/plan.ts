@@ -1,7 +1,7 @@
 // From Node facts and answers to everything the templates need: no logic is left for EJS.
 import type { ServiceSpec } from '../../lib/compose.ts';
 import { aptInstall, cacheMount, runWithMounts } from '../../lib/dockerfile.ts';
-import { COMMON_IGNORES, type IgnoreGroup, keepCopied } from '../../lib/dockerignore.ts';
+import { COMMON_IGNORES, everywhere, type IgnoreGroup, keepCopied } from '../../lib/dockerignore.ts';
 import type { FactLine } from '../../lib/facts.ts';
 import { curlProbe, dockerfileHealthcheck, execForm, type Healthcheck, nodeProbe } from '../../lib/healthcheck.ts';
 import { NGINX_UNPRIVILEGED, type NodeRuntime, nodeBuildImage, nodeRuntimeImage, type RuntimeImage, TINI } from '../../lib/images.ts';
@@ -26,6 +26,36 @@ interface PmCommands {
   cache: string;
   secret: { id: string; target: string };
   env?: string;
+}
+
+/** Commands for one member of a workspace, run from the workspace root. */
+interface WorkspaceCommands {
+  /** Runs a script of one member (`member` is its package name, `dir` its folder). */
+  run: (script: string, member: { name: string; dir: string }) => string;
+  /** After the build: the member's production dependencies, where the runtime copies them from. */
+  prod: string;
+}
+
+export function workspaceCommands(pm: PackageManager, cmds: PmCommands, name: string, dir: string): WorkspaceCommands {
+  switch (pm.name) {
+    case 'pnpm':
+      return {
+        run: (s, m) => `pnpm --filter ${m.name} run ${s}`,
+        // pnpm 10 deploys from a workspace without injected packages only with --legacy.
+        prod: `pnpm --filter ${name} deploy --prod${Number(pm.version?.split('.')[0]) >= 10 ? ' --legacy' : ''} /prod/app`,
+      };
+    case 'yarn':
+      return pm.berry
+        ? { run: (s, m) => `yarn workspace ${m.name} run ${s}`, prod: `yarn workspaces focus ${name} --production` }
+        : // Yarn 1 has no per-workspace install: every member's production dependencies are kept.
+          { run: (s, m) => `yarn workspace ${m.name} run ${s}`, prod: cmds.prune };
+    default:
+      return {
+        run: (s, m) => `npm run ${s} --workspace ${m.dir}`,
+        // `--workspace` installs only this member's production dependencies (and links its workspace packages).
+        prod: `${cmds.prodInstall} --workspace ${dir}`,
+      };
+  }
 }
 
 export function packageManagerCommands(pm: PackageManager): PmCommands {
@@ -132,7 +162,8 @@ export function planNode(facts: NodeFacts, answers: NodeAnswers): NodePlan {
       : c;
 
   // deps: install from the manifests only.
-  const hasBuild = Boolean(facts.build) || kind === 'next';
+  const ws = facts.workspace;
+  const hasBuild = Boolean(facts.build) || kind === 'next' || Boolean(ws);
   const depsInstall = hasBuild ? cmds.install : cmds.prodInstall;
   const depsSetup: string[] = [];
   if (!alpine && kind !== 'static') {
@@ -149,12 +180,23 @@ export function planNode(facts: NodeFacts, answers: NodeAnswers): NodePlan {
   // What the runtime copies, from which stage.
   const copies: Array<{ from?: string; src: string; dest: string }> = [];
   const out = facts.outDir?.value ?? 'dist';
+  // A workspace member is built at its place in the workspace: /app/<member>.
+  const at = ws ? `/app/${ws.dir}` : '/app';
   if (kind === 'static') {
-    copies.push({ from: 'build', src: `/app/${out}`, dest: '/usr/share/nginx/html' });
+    copies.push({ from: 'build', src: `${at}/${out}`, dest: '/usr/share/nginx/html' });
   } else if (kind === 'next') {
-    copies.push({ from: 'build', src: '/app/.next/standalone', dest: './' });
-    copies.push({ from: 'build', src: '/app/.next/static', dest: './.next/static' });
-    if (facts.hasPublic) copies.push({ from: 'build', src: '/app/public', dest: './public' });
+    // In a workspace, Next.js traces from the workspace root: the standalone tree keeps the member's path.
+    const place = ws ? `./${ws.dir}` : '.';
+    copies.push({ from: 'build', src: `${at}/.next/standalone`, dest: './' });
+    copies.push({ from: 'build', src: `${at}/.next/static`, dest: `${place}/.next/static` });
+    if (facts.hasPublic) copies.push({ from: 'build', src: `${at}/public`, dest: `${place}/public` });
+  } else if (ws && pm.name === 'pnpm') {
+    // `pnpm deploy` wrote the member with its production node_modules (workspace packages included) to /prod/app.
+    copies.push({ from: 'build', src: '/prod/app', dest: './' });
+  } else if (ws) {
+    // The production node_modules at the root (with links to the workspace packages) and the packages it needs.
+    copies.push({ from: 'build', src: '/app/node_modules', dest: './node_modules' });
+    for (const member of ws.closure) copies.push({ from: 'build', src: `/app/${member.dir}`, dest: `./${member.dir}` });
   } else if (hasBuild) {
     copies.push({ from: 'build', src: '/app/package.json', dest: './' });
     copies.push({ from: 'build', src: '/app/node_modules', dest: './node_modules' });
@@ -164,12 +206,15 @@ export function planNode(facts: NodeFacts, answers: NodeAnswers): NodePlan {
     if (facts.hasDependencies) copies.push({ from: 'deps', src: '/app/node_modules', dest: './node_modules' });
     copies.push({ src: '.', dest: '.' });
   }
+  const mounts = [cacheMount(cmds.cache), secret];
+  const member = ws ? workspaceSteps(facts, pm, cmds, withEnv, mounts) : undefined;
 
   const nodeBin = runtimeImage.runtimeBin ?? 'node';
   const health: Healthcheck =
     kind === 'static' ? curlProbe(answers.port, answers.healthPath) : nodeProbe(nodeBin, answers.port, answers.healthPath);
   const tini = kind === 'static' ? undefined : alpine ? '/sbin/tini' : TINI.target;
-  const command = kind === 'static' ? undefined : [nodeBin, ...facts.start.value];
+  const start = kind === 'next' && ws ? [`${ws.dir}/server.js`] : facts.start.value;
+  const command = kind === 'static' ? undefined : [nodeBin, ...start];
   const env: string[] = [];
   if (kind !== 'static') env.push('NODE_ENV=production', `PORT=${answers.port}`);
   if (kind === 'next') env.push('HOSTNAME=0.0.0.0', 'NEXT_TELEMETRY_DISABLED=1');
@@ -183,17 +228,23 @@ export function planNode(facts: NodeFacts, answers: NodeAnswers): NodePlan {
     runtimeIsDistroless: !runtimeImage.shell,
     depsSetup,
     manifests: manifests.join(' '),
-    installRun: runWithMounts([cacheMount(cmds.cache), secret], withEnv(depsInstall)),
+    // Every member's package.json: the workspace install checks the lockfile against all of them.
+    memberManifests: ws ? ws.members.map((dir) => `COPY ${dir}/package.json ${dir}/`) : [],
+    installRun: runWithMounts(mounts, withEnv(depsInstall)),
     secretId: cmds.secret.id,
     secretTarget: cmds.secret.target,
-    build: hasBuild ? { run: `RUN ${buildSteps.join(' \\\n    && ')}` } : undefined,
-    test: facts.test
-      ? {
-          from: 'deps',
-          reinstall: hasBuild ? undefined : runWithMounts([cacheMount(cmds.cache), secret], withEnv(cmds.install)),
-          run: `RUN ${withEnv(cmds.run('test'))}`,
-        }
-      : undefined,
+    build: member ? { run: member.build } : hasBuild ? { run: `RUN ${buildSteps.join(' \\\n    && ')}` } : undefined,
+    test: member?.test
+      ? { from: 'deps', reinstall: undefined, run: member.test }
+      : facts.test && !ws
+        ? {
+            from: 'deps',
+            reinstall: hasBuild ? undefined : runWithMounts([cacheMount(cmds.cache), secret], withEnv(cmds.install)),
+            run: `RUN ${withEnv(cmds.run('test'))}`,
+          }
+        : undefined,
+    workspace: ws ? { dir: ws.dir, toRoot: ws.toRoot, source: ws.source } : undefined,
+    runtimeWorkdir: ws && kind === 'server' && pm.name !== 'pnpm' ? `/app/${ws.dir}` : undefined,
     tiniFromDeps: tini === TINI.target ? `COPY --from=deps ${TINI.staticPath} ${TINI.target}` : undefined,
     tiniApk: alpine && kind !== 'static' ? 'RUN apk add --no-cache tini=~0.19' : undefined,
     env: env.length ? `ENV ${env.join(' \\\n    ')}` : undefined,
@@ -206,10 +257,13 @@ export function planNode(facts: NodeFacts, answers: NodeAnswers): NodePlan {
     cmd: command ? execForm(command) : undefined,
   };
 
-  const groups = keepCopied(nodeIgnores(facts, hasBuild), manifests);
+  const ignores = nodeIgnores(facts, hasBuild);
+  // The workspace root is the build context: what is kept out must be kept out in every member's folder too.
+  const groups = keepCopied(ws ? everywhere(ignores) : ignores, [...manifests, ...(ws?.members.map((d) => `${d}/package.json`) ?? [])]);
   const service: ServiceSpec = {
     name: answers.service,
-    context: '.',
+    context: ws ? ws.toRoot : '.',
+    ...(ws ? { dockerfile: `${ws.dir}/Dockerfile` } : {}),
     image: `${answers.service}:latest`.replace(/:latest$/, ':dev'),
     port: answers.port,
     healthcheck: health,
@@ -219,11 +273,39 @@ export function planNode(facts: NodeFacts, answers: NodeAnswers): NodePlan {
     environment:
       kind === 'static' ? {} : { NODE_ENV: 'production', PORT: String(answers.port), APP_SECRET_FILE: '/run/secrets/app_secret' },
     // Next.js writes its image and fetch caches at run time; everything else only needs /tmp.
-    tmpfs: kind === 'next' ? ['/tmp', '/app/.next/cache'] : ['/tmp'],
+    tmpfs: kind === 'next' ? ['/tmp', `/app/${ws ? `${ws.dir}/` : ''}.next/cache`] : ['/tmp'],
     // nginx handles its stop signal itself, but an init as PID 1 also reaps the workers if nginx dies.
     init: true,
   };
   return { dockerfile, dockerignore: { groups }, service, facts: [] };
+}
+
+/**
+ * A workspace member's build and test, run from the workspace root: the workspace packages it needs
+ * are built first (dependencies before dependents), then only its production dependencies are kept.
+ */
+function workspaceSteps(
+  facts: NodeFacts,
+  pm: PackageManager,
+  cmds: PmCommands,
+  withEnv: (command: string) => string,
+  mounts: string[],
+): { build: string; test?: string } {
+  const ws = facts.workspace as NonNullable<NodeFacts['workspace']>;
+  const kind = facts.kind.value;
+  const wc = workspaceCommands(pm, cmds, ws.name, ws.dir);
+  const builds = (members: typeof ws.closure) =>
+    members
+      .filter((m) => m.scripts.build)
+      .map((m) => `${m.dir === ws.dir && kind === 'next' ? 'NEXT_PRIVATE_STANDALONE=true ' : ''}${wc.run('build', m)}`);
+  const steps = builds(ws.closure);
+  // A server needs its production node_modules; static files and Next.js standalone output carry their own.
+  if (kind === 'server') steps.push(wc.prod);
+  const chain = (commands: string[]) => commands.map(withEnv).join(' \\\n    && ');
+  const build = kind === 'server' ? runWithMounts(mounts, chain(steps)) : `RUN ${chain(steps)}`;
+  const self = ws.closure[ws.closure.length - 1];
+  const test = facts.test ? `RUN ${chain([...builds(ws.closure.slice(0, -1)), wc.run('test', self)])}` : undefined;
+  return { build, test };
 }
 
 function isSecretRc(file: string, facts: NodeFacts): boolean {

@@ -3,8 +3,9 @@
 import { execFile } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
 import { GO_OPTIONS } from '../../generators/go/options.ts';
 import { NODE_OPTIONS } from '../../generators/node/options.ts';
 import { PYTHON_OPTIONS } from '../../generators/python/options.ts';
@@ -32,6 +33,8 @@ export interface Fixture {
   options: Record<string, string>;
   /** fixture.json "e2e": what the end-to-end suite expects (e.g. { "testFails": true }). */
   e2e: Record<string, unknown>;
+  /** fixture.json "member": the workspace member the generator runs in (a folder of the input). */
+  member?: string;
 }
 
 export function fixtures(lang?: string): Fixture[] {
@@ -39,18 +42,22 @@ export function fixtures(lang?: string): Fixture[] {
   return langs.flatMap((l) => {
     const dir = join(FIXTURES, l);
     if (!existsSync(dir)) return [];
+    const meta = (name: string) =>
+      existsSync(join(dir, name, 'fixture.json')) ? JSON.parse(readFileSync(join(dir, name, 'fixture.json'), 'utf8')) : {};
+    // fixture.json "input" (relative to test/fixtures) shares another fixture's input, e.g. an app fixture's workspace.
     return readdirSync(dir)
-      .filter((name) => existsSync(join(dir, name, 'input')))
+      .filter((name) => existsSync(join(dir, name, 'input')) || meta(name).input)
       .sort()
       .map((name) => {
-        const meta = existsSync(join(dir, name, 'fixture.json')) ? JSON.parse(readFileSync(join(dir, name, 'fixture.json'), 'utf8')) : {};
+        const m = meta(name);
         return {
           lang: l,
           name,
-          input: join(dir, name, 'input'),
+          input: m.input ? join(FIXTURES, m.input) : join(dir, name, 'input'),
+          member: m.member,
           expected: join(dir, name, 'expected'),
-          options: meta.options ?? {},
-          e2e: meta.e2e ?? {},
+          options: m.options ?? {},
+          e2e: m.e2e ?? {},
         };
       });
   });
@@ -180,12 +187,40 @@ export function runCli(args: string[], cwd: string): Promise<CliResult> {
 export const optionArgs = (options: Record<string, string>) => Object.entries(options).flatMap(([k, v]) => [`--${k}`, v]);
 
 /** Generate a combination's files with the CLI; returns the folder. */
-export async function generate(combination: Combination, extra: string[] = []): Promise<{ dir: string; result: CliResult }> {
-  const dir = copyInput(combination.fixture);
+export async function generate(
+  combination: Combination,
+  extra: string[] = [],
+): Promise<{ dir: string; root: string; result: CliResult; build: ServiceBuild }> {
+  const root = copyInput(combination.fixture);
+  // A workspace member's fixture: the generator runs in the member's folder of the copied workspace.
+  const dir = combination.fixture.member ? join(root, combination.fixture.member) : root;
   const result = await runCli([combination.fixture.lang, '--yes', ...optionArgs(combination.options), ...extra], dir);
   if (result.code !== 0) throw new Error(`${combination.id}: dockerstack exited ${result.code}\n${result.stderr}${result.stdout}`);
-  return { dir, result };
+  return { dir, root, result, build: composeBuilds(dir)[0] };
 }
 
-/** Files a service generator writes in the service folder. */
-export const OUTPUT_FILES = ['Dockerfile', '.dockerignore', 'compose.yaml', 'README.Docker.md'];
+/** How compose.yaml builds a service: absolute paths of its context, Dockerfile and the ignore file BuildKit uses. */
+export interface ServiceBuild {
+  service: string;
+  context: string;
+  dockerfile: string;
+  /** `<Dockerfile>.dockerignore` when there is one (BuildKit prefers it), else the context's .dockerignore. */
+  dockerignore: string;
+}
+
+/** The services compose.yaml (in `dir`) builds, in its order. */
+export function composeBuilds(dir: string): ServiceBuild[] {
+  const compose = parse(readFileSync(join(dir, 'compose.yaml'), 'utf8')) as {
+    services?: Record<string, { build?: { context?: string; dockerfile?: string } }>;
+  };
+  return Object.entries(compose.services ?? {}).flatMap(([service, spec]) => {
+    if (!spec.build) return [];
+    const context = resolve(dir, spec.build.context ?? '.');
+    const dockerfile = resolve(context, spec.build.dockerfile ?? 'Dockerfile');
+    const own = `${dockerfile}.dockerignore`;
+    return [{ service, context, dockerfile, dockerignore: existsSync(own) ? own : join(context, '.dockerignore') }];
+  });
+}
+
+/** Files a service generator writes in the service folder (a workspace member: Dockerfile.dockerignore). */
+export const OUTPUT_FILES = ['Dockerfile', '.dockerignore', 'Dockerfile.dockerignore', 'compose.yaml', 'README.Docker.md'];

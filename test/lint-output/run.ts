@@ -25,7 +25,7 @@ import AjvModule from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { DockerfileParser, type Instruction, JSONInstruction, type ModifiableInstruction } from 'dockerfile-ast';
 import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
-import { appFixtures, type Combination, generate, generateApp, listFiles, matrix, ROOT } from '../helpers/fixtures.ts';
+import { appFixtures, type Combination, composeBuilds, generate, generateApp, matrix, ROOT } from '../helpers/fixtures.ts';
 
 const HERE = join(ROOT, 'test', 'lint-output');
 const BAD = join(HERE, 'bad');
@@ -57,6 +57,12 @@ interface Target {
   dir: string;
   /** Where its compose.yaml is, when not beside the Dockerfile (a service of a whole repository). */
   composeDir?: string;
+  /** Its build context, when not the Dockerfile's folder (a workspace member: the workspace root). */
+  context?: string;
+  /** The ignore file BuildKit uses (`Dockerfile.dockerignore` beside it, else the context's .dockerignore). */
+  dockerignore?: string;
+  /** The folder to remove afterwards, when not `dir` or the app's folder. */
+  root?: string;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -326,7 +332,7 @@ async function buildcheck(tools: Tools, t: Target): Promise<GateResult> {
   const contexts = baseImages(text).flatMap((image) => ['--build-context', `${image}=${empty}`]);
   const r = await run(
     tools.docker,
-    ['buildx', 'build', '--call=check,format=json', '--progress=quiet', ...contexts, '-f', dockerfile, t.dir],
+    ['buildx', 'build', '--call=check,format=json', '--progress=quiet', ...contexts, '-f', dockerfile, t.context ?? t.dir],
     { env: { ...process.env, BUILDX_NO_DEFAULT_ATTESTATIONS: '1' } },
   );
   rmSync(dir, { recursive: true, force: true });
@@ -588,9 +594,9 @@ const SECRET_FILE =
 
 function dockerignoreGate(t: Target): GateResult {
   const text = readFileSync(join(t.dir, 'Dockerfile'), 'utf8');
-  const diPath = join(t.dir, '.dockerignore');
+  const diPath = t.dockerignore ?? join(t.dir, '.dockerignore');
   const ig = ignore().add(existsSync(diPath) ? readFileSync(diPath, 'utf8') : '');
-  const files = walk(t.dir);
+  const files = walk(t.context ?? t.dir);
   const findings: Finding[] = [];
   const f = (file: string, line: number, rule: string, message: string): Finding => ({
     combination: t.id,
@@ -791,8 +797,8 @@ async function main(): Promise<number> {
   const generated = await timed('generate', () =>
     pool(combos, PARALLEL, async (c): Promise<Target | null> => {
       try {
-        const { dir } = await generate(c);
-        return { id: c.id, dir };
+        const { dir, root, build } = await generate(c);
+        return { id: c.id, dir, context: build.context, dockerignore: build.dockerignore, root };
       } catch (e) {
         genFindings.push({
           combination: c.id,
@@ -822,11 +828,16 @@ async function main(): Promise<number> {
       });
       continue;
     }
-    for (const file of listFiles(root)
-      .filter((f) => f === 'Dockerfile' || f.endsWith('/Dockerfile'))
-      .sort()) {
-      const dir = join(root, file.slice(0, -'Dockerfile'.length));
-      targets.push({ id: `app/${app.name} ${relative(root, dir) || '.'}`, dir, composeDir: root });
+    // Every service compose.yaml builds, with the context and ignore file it builds with.
+    for (const build of composeBuilds(root)) {
+      const dir = dirname(build.dockerfile);
+      targets.push({
+        id: `app/${app.name} ${relative(root, dir) || '.'}`,
+        dir,
+        composeDir: root,
+        context: build.context,
+        dockerignore: build.dockerignore,
+      });
     }
   }
   if (apps.length) console.log(`Generated ${apps.length} whole repositories (app generator): ${apps.map((a) => a.name).join(', ')}`);
@@ -896,7 +907,7 @@ async function main(): Promise<number> {
   );
   rmSync(SCRATCH, { recursive: true, force: true });
   if (!argv.includes('--keep'))
-    for (const t of targets) rmSync(t.composeDir ? dirname(t.composeDir) : t.dir, { recursive: true, force: true });
+    for (const t of targets) rmSync(t.composeDir ? dirname(t.composeDir) : (t.root ?? t.dir), { recursive: true, force: true });
   return findings.length || errors.length ? 1 : 0;
 }
 
