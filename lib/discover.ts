@@ -1,5 +1,6 @@
 // Finding the services in a repository: pure over the project's files.
 import { posix } from 'node:path';
+import { goFiles, packageName } from '../generators/go/detect.ts';
 import { readWorkspace } from './js-workspace.ts';
 import { IGNORED_DIRS, type ProjectFiles, subProject } from './project.ts';
 
@@ -62,9 +63,13 @@ export function discoverServices(project: ProjectFiles, maxDepth = 3): Discovere
         });
       }
     } else if (node) found.push(node);
-    else if (entries.includes('go.mod'))
-      found.push({ dir, language: 'go', source: join(dir, 'go.mod'), name: posix.basename(dir === '.' ? 'app' : dir) });
-    else if (PYTHON_MANIFESTS.some((f) => entries.includes(f))) {
+    else if (entries.includes('go.mod')) {
+      // A module without a main package is a library (one a go.work uses, for example): not a service.
+      const module = subProject(project, dir);
+      if (goFiles(module).some((file) => packageName(module.read(file) ?? '') === 'main'))
+        found.push({ dir, language: 'go', source: join(dir, 'go.mod'), name: posix.basename(dir === '.' ? 'app' : dir) });
+      else if (dir !== '.') return; // its folders are its own packages
+    } else if (PYTHON_MANIFESTS.some((f) => entries.includes(f))) {
       const manifest = PYTHON_MANIFESTS.find((f) => entries.includes(f)) as string;
       // A uv workspace is one service: the Python generator builds its deployable member with the
       // workspace's lockfile (`uv sync --package`), so the members are not services of their own.

@@ -256,6 +256,8 @@ export abstract class ServiceGenerator extends Generator<Record<string, unknown>
     for (const move of compose.moved) this.log(`  host port ${move}: another service in compose.yaml publishes it`);
     const rendered = files.map((file) => {
       const contents = renderOutput(file);
+      // Built from a context elsewhere (a workspace root): BuildKit reads the ignore file next to the Dockerfile.
+      if (spec.dockerfile && file.path === '.dockerignore') file = { ...file, path: 'Dockerfile.dockerignore' };
       const dockerfile = basename(file.path) === 'Dockerfile' && contents !== undefined;
       return { ...file, contents: dockerfile ? applyPresetToDockerfile(contents, this.preset) : contents };
     });

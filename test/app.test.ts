@@ -15,6 +15,10 @@ describe('service discovery', () => {
       'package.json': JSON.stringify({ name: 'mono', private: true, workspaces: ['apps/*', 'packages/*'] }),
       'apps/web/package.json': JSON.stringify({ name: '@acme/web', scripts: { build: 'vite build' } }),
       'apps/api/go.mod': 'module example.com/api\n\ngo 1.24\n',
+      'apps/api/main.go': 'package main\n\nfunc main() {}\n',
+      // A Go module without a main package is a library.
+      'libs/health/go.mod': 'module example.com/health\n\ngo 1.24\n',
+      'libs/health/health.go': 'package health\n',
       'packages/ui/package.json': JSON.stringify({ name: '@acme/ui', main: 'index.js' }),
       // A library with a build script, and one an app depends on although it has a server dependency.
       'packages/format/package.json': JSON.stringify({ name: '@acme/format', scripts: { build: 'tsc' } }),
@@ -103,7 +107,9 @@ describe('discovery of workspaces', () => {
       'worker/requirements.txt': 'flask==3.1.2\n',
       'worker/tools/requirements.txt': 'click==8.1.8\n',
       'api/go.mod': 'module example.com/api\n\ngo 1.25\n',
+      'api/main.go': 'package main\n\nfunc main() {}\n',
       'api/tools/go.mod': 'module example.com/tools\n\ngo 1.25\n',
+      'api/tools/main.go': 'package main\n\nfunc main() {}\n',
     });
     assert.deepEqual(
       discoverServices(nested).map((s) => s.dir),

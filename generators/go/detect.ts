@@ -3,6 +3,7 @@ import { posix } from 'node:path';
 import { serviceName } from '../../lib/compose.ts';
 import { InputError, lineOf } from '../../lib/errors.ts';
 import { type Fact, fact } from '../../lib/facts.ts';
+import type { GoWorkContext } from '../../lib/go-work.ts';
 import type { LabelFacts } from '../../lib/labels.ts';
 import type { ProjectFiles } from '../../lib/project.ts';
 import { type ResolvedVersion, resolveVersion } from '../../lib/versions.ts';
@@ -34,7 +35,20 @@ export interface GoFacts {
   packageDirs: string[];
   goprivate?: Fact<string>;
   labels: LabelFacts;
+  /** Set for a module a go.work uses: it is built from the go.work folder, with every module it uses. */
+  workspace?: GoWorkspaceFacts;
   warnings: string[];
+}
+
+export interface GoWorkspaceFacts {
+  /** `../../go.work`: the file, seen from the module. */
+  source: string;
+  /** The module's folder relative to the go.work folder, e.g. `services/api`. */
+  dir: string;
+  /** The path back to the go.work folder, e.g. `../..`. */
+  toRoot: string;
+  /** Every module folder go.work uses: their go.mod and go.sum are the download's input. */
+  uses: string[];
 }
 
 /** What the chosen main package serves. */
@@ -145,10 +159,21 @@ const pkgDir = (file: string) => {
   return dir === '.' ? '.' : `./${dir}`;
 };
 
-export function detectGo(project: ProjectFiles): GoFacts {
+export function detectGo(project: ProjectFiles, context?: GoWorkContext): GoFacts {
   const mod = readGoMod(project);
   const warnings: string[] = [];
-  const go = detectGoVersion(mod, warnings);
+  const toRoot = context
+    ? context.member
+        .split('/')
+        .map(() => '..')
+        .join('/')
+    : '';
+  // In a workspace the go.work's go and toolchain lines are the ones the build uses (they are at least the modules').
+  const work = context?.work;
+  const go =
+    work && (work.go || work.toolchain)
+      ? detectGoVersion({ ...mod, go: work.go, toolchain: work.toolchain }, warnings, `${toRoot}/go.work`)
+      : detectGoVersion(mod, warnings);
   const files = goFiles(project);
 
   const goSumExists = project.exists('go.sum');
@@ -188,6 +213,7 @@ export function detectGo(project: ProjectFiles): GoFacts {
     packageDirs: [...new Set(files.map((f) => posix.dirname(f)))].sort(),
     goprivate,
     labels,
+    workspace: context ? { source: `${toRoot}/go.work`, dir: context.member, toRoot, uses: context.work.uses } : undefined,
     warnings,
   };
 }
@@ -222,14 +248,14 @@ export function binaryName(module: string, main: string): string {
   return goServiceName(module, '.');
 }
 
-function detectGoVersion(mod: GoMod, warnings: string[]): Fact<ResolvedVersion> {
+function detectGoVersion(mod: GoMod, warnings: string[], file = 'go.mod'): Fact<ResolvedVersion> {
   let resolved: Fact<ResolvedVersion>;
   try {
-    if (mod.toolchain) resolved = resolveVersion('go', mod.toolchain, `go.mod toolchain ${mod.toolchain}`);
-    else if (mod.go) resolved = resolveVersion('go', `>=${mod.go.replace(/(rc|beta)\d+$/, '')}`, `go.mod go ${mod.go}`);
-    else resolved = resolveVersion('go', '>=1.0', 'default (go.mod has no go directive)');
+    if (mod.toolchain) resolved = resolveVersion('go', mod.toolchain, `${file} toolchain ${mod.toolchain}`);
+    else if (mod.go) resolved = resolveVersion('go', `>=${mod.go.replace(/(rc|beta)\d+$/, '')}`, `${file} go ${mod.go}`);
+    else resolved = resolveVersion('go', '>=1.0', `default (${file} has no go directive)`);
   } catch (error) {
-    throw new InputError('go.mod', (error as Error).message);
+    throw new InputError(file, (error as Error).message);
   }
   if (resolved.value.warning) warnings.push(resolved.value.warning);
   return resolved;

@@ -4,6 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { serviceName } from '../../lib/compose.ts';
 import { InputError } from '../../lib/errors.ts';
 import { type Fact, fact } from '../../lib/facts.ts';
+import { findGoWork } from '../../lib/go-work.ts';
 import type { GoRuntime } from '../../lib/images.ts';
 import { parsePath, parsePort } from '../../lib/options.ts';
 import { diskProject } from '../../lib/project.ts';
@@ -30,7 +31,8 @@ export default class GoGenerator extends ServiceGenerator {
 
   async initializing() {
     this.checkInputs();
-    this.facts = detectGo(diskProject(this.destinationRoot()));
+    // A module a go.work uses is built from the go.work folder, with every module it uses.
+    this.facts = detectGo(diskProject(this.destinationRoot()), findGoWork(this.destinationRoot(), diskProject));
   }
 
   async prompting() {
@@ -100,9 +102,12 @@ export default class GoGenerator extends ServiceGenerator {
       warnings.push(`--cgo off, but the module needs cgo (${f.cgo.value.join(', ')}): the binary may fail at run time`);
     if (cgo && runtime !== 'distroless')
       warnings.push(`cgo on ${runtime}: the binary is linked statically against glibc (netgo, osusergo); check the linker's warnings`);
-    const dependencies = f.vendor.value
-      ? { label: 'modules', value: 'vendor/', source: f.vendor.source, note: f.vendor.note }
-      : { label: 'modules', value: f.goSum.value ? 'go.sum' : 'none', source: f.goSum.source };
+    if (f.workspace && f.vendor.value)
+      warnings.push('vendor/ is not used in a go.work workspace (`go work vendor` vendors at its root): modules are downloaded');
+    const dependencies =
+      f.vendor.value && !f.workspace
+        ? { label: 'modules', value: 'vendor/', source: f.vendor.source, note: f.vendor.note }
+        : { label: 'modules', value: f.goSum.value ? 'go.sum' : 'none', source: f.goSum.source };
     this.printFacts(
       `dockerstack:go found in ${this.destinationRoot()}`,
       [
@@ -110,6 +115,16 @@ export default class GoGenerator extends ServiceGenerator {
         { label: 'module', value: f.module.value, source: f.module.source },
         { label: 'go', value: f.go.value.tag, source: f.go.source, note: f.go.note },
         dependencies,
+        ...(f.workspace
+          ? [
+              {
+                label: 'workspace module',
+                value: f.workspace.dir,
+                source: f.workspace.source,
+                note: `built from the go.work folder with the ${f.workspace.uses.length} modules it uses`,
+              },
+            ]
+          : []),
         { label: 'main', value: main, source: this.main.source },
         {
           label: 'cgo',

@@ -1,7 +1,9 @@
 // From Go facts and answers to everything the templates need: no logic is left for EJS.
+
+import { posix } from 'node:path';
 import type { ServiceSpec } from '../../lib/compose.ts';
 import { cacheMount, runWithMounts, secretMount } from '../../lib/dockerfile.ts';
-import { COMMON_IGNORES, type IgnoreGroup, keepCopied } from '../../lib/dockerignore.ts';
+import { COMMON_IGNORES, everywhere, type IgnoreGroup, keepCopied } from '../../lib/dockerignore.ts';
 import { binaryProbe, dockerfileHealthcheck, execForm } from '../../lib/healthcheck.ts';
 import { ALPINE, type GoRuntime, goBuildImage, goRuntimeImage, NONROOT } from '../../lib/images.ts';
 import { ociLabels } from '../../lib/labels.ts';
@@ -38,7 +40,12 @@ const ZONEINFO = '/usr/share/zoneinfo.zip';
 export function planGo(facts: GoFacts, serve: ServeFacts, answers: GoAnswers): GoPlan {
   const { runtime, cgo } = answers;
   const version = facts.go.value;
-  const vendored = facts.vendor.value;
+  // A module of a go.work is built from the go.work folder: paths in the image are the workspace's.
+  const ws = facts.workspace;
+  const inWs = (path: string) => (ws ? posix.join(ws.dir, path) : path);
+  const main = ws ? `./${inWs(answers.main)}` : answers.main;
+  // A workspace vendors with `go work vendor` at its root, not per module: modules are downloaded.
+  const vendored = facts.vendor.value && !ws;
   // A cgo binary links glibc dynamically: distroless base (or cc for C++). On scratch and alpine (no glibc)
   // it is linked statically instead.
   const staticCgo = cgo && runtime !== 'distroless';
@@ -60,7 +67,7 @@ export function planGo(facts: GoFacts, serve: ServeFacts, answers: GoAnswers): G
   const targetEnv = cross ? 'GOOS=$TARGETOS GOARCH=$TARGETARCH ' : '';
   const tags = staticCgo ? ' -tags netgo,osusergo' : '';
   const ldflags = `-s -w -X main.version=\${VERSION}${staticCgo ? ' -linkmode=external -extldflags=-static' : ''}`;
-  const buildCmd = `${targetEnv}go build -trimpath${tags} -ldflags="${ldflags}" -o /out/${answers.binary} ${answers.main}`;
+  const buildCmd = `${targetEnv}go build -trimpath${tags} -ldflags="${ldflags}" -o /out/${answers.binary} ${main}`;
 
   // scratch has nothing: CA certificates, time zones and a passwd entry for the user come from the build stage.
   const rootfs: string[] = [];
@@ -82,14 +89,23 @@ export function planGo(facts: GoFacts, serve: ServeFacts, answers: GoAnswers): G
     `COPY --from=build ${PROBE_PATH.replace(/^.*\//, '/out/')} ${PROBE_PATH}`,
     ...(rootfs.length ? ['COPY --from=build --chown=0:0 /out/rootfs/ /'] : []),
     `COPY --from=build ${chown} /out/${answers.binary} /app/${answers.binary}`,
-    ...serve.assets.value.map((dir) => `COPY ${chown} ${dir} ./${dir}`),
+    ...serve.assets.value.map((dir) => `COPY ${chown} ${inWs(dir)} ./${dir}`),
   ];
   const env = [...(serve.portEnv ? [`PORT=${answers.port}`] : []), ...(runtime !== 'distroless' ? [`ZONEINFO=${ZONEINFO}`] : [])];
   const health = binaryProbe(PROBE_PATH, answers.port, answers.healthPath);
 
   const dockerfile = {
     name: answers.service,
-    main: answers.main,
+    main,
+    workspace: ws ? { dir: ws.dir, toRoot: ws.toRoot } : undefined,
+    fileFlag: ws ? `-f ${ws.dir}/Dockerfile ` : '',
+    // go.mod and go.sum (`go.su[m]`: copied when there is one); in a workspace, those of every module it uses.
+    manifestCopies: ws
+      ? [
+          'COPY go.work go.work.su[m] ./',
+          ...ws.uses.map((d) => (d === '.' ? 'COPY go.mod go.su[m] ./' : `COPY ${d}/go.mod ${d}/go.su[m] ${d}/`)),
+        ]
+      : ['COPY go.mod go.su[m] ./'],
     cross,
     cgo,
     staticCgo,
@@ -102,7 +118,7 @@ export function planGo(facts: GoFacts, serve: ServeFacts, answers: GoAnswers): G
     probe: probeRun(targetEnv),
     rootfs: rootfs.length ? `RUN ${rootfs.join(' \\\n    && ')}` : undefined,
     build: runWithMounts([MOD_CACHE, BUILD_CACHE, secret], buildCmd),
-    test: runWithMounts([MOD_CACHE, BUILD_CACHE, secret], 'go vet ./... && go test ./...'),
+    test: runWithMounts([MOD_CACHE, BUILD_CACHE, secret], `go vet ./${inWs('...')} && go test ./${inWs('...')}`),
     runtimeImage: image.ref,
     runtime,
     libc,
@@ -116,10 +132,14 @@ export function planGo(facts: GoFacts, serve: ServeFacts, answers: GoAnswers): G
     secretId: NETRC.id,
   };
 
-  const copied = ['go.mod', 'go.sum', ...serve.assets.value];
+  const manifests = ws
+    ? ['go.work', 'go.work.sum', ...ws.uses.flatMap((d) => [posix.join(d, 'go.mod'), posix.join(d, 'go.sum')])]
+    : ['go.mod', 'go.sum'];
+  const copied = [...manifests, ...serve.assets.value.map(inWs)];
   const service: ServiceSpec = {
     name: answers.service,
-    context: '.',
+    context: ws ? ws.toRoot : '.',
+    ...(ws ? { dockerfile: `${ws.dir}/Dockerfile` } : {}),
     image: `${answers.service}:dev`,
     port: answers.port,
     healthcheck: health,
@@ -163,12 +183,15 @@ function goIgnores(facts: GoFacts, answers: GoAnswers, goDirs: Set<string>): Ign
         '__debug_bin*',
       ]),
     },
-    {
+  ];
+  // A module of a go.work is built with it; any other module alone, with its own go.mod and go.sum.
+  if (!facts.workspace)
+    groups.push({
       comment: 'Go workspace files: the image builds this module alone, with its go.mod and go.sum',
       entries: ['go.work', 'go.work.sum'],
-    },
-  ];
-  if (!facts.vendor.value)
+    });
+  if (!facts.vendor.value || facts.workspace)
     groups.push({ comment: 'vendor/ is not used (no vendor/modules.txt): modules are downloaded', entries: ['vendor'] });
-  return [...COMMON_IGNORES, ...groups];
+  // The go.work folder is the build context: what is kept out must be kept out in every module's folder too.
+  return facts.workspace ? everywhere([...COMMON_IGNORES, ...groups]) : [...COMMON_IGNORES, ...groups];
 }

@@ -103,12 +103,7 @@ export default class NodeGenerator extends ServiceGenerator {
     this.writeService(
       [
         { path: 'Dockerfile', template: 'node/Dockerfile.ejs', data: this.plan.dockerfile },
-        // The build context is the workspace root, so a member's ignore file goes next to its Dockerfile.
-        {
-          path: this.facts.workspace ? 'Dockerfile.dockerignore' : '.dockerignore',
-          template: 'shared/dockerignore.ejs',
-          data: this.plan.dockerignore,
-        },
+        { path: '.dockerignore', template: 'shared/dockerignore.ejs', data: this.plan.dockerignore },
       ],
       this.plan.service,
       '# Private registry credentials for the build, e.g. //registry.npmjs.org/:_authToken=...\n',

@@ -1,0 +1,82 @@
+// Go workspaces (go.work): which module folders it uses, and the workspace a module folder belongs to.
+// Pure over the files (a `projectAt` function opens a folder).
+import { posix } from 'node:path';
+import { InputError } from './errors.ts';
+import type { ProjectFiles } from './project.ts';
+
+export interface GoWork {
+  /** The `go` directive, e.g. '1.24'. */
+  go?: string;
+  toolchain?: string;
+  /** Module folders it uses, relative to the go.work folder ('.' for that folder itself), in file order. */
+  uses: string[];
+}
+
+/** Parse go.work (`use ./a`, `use ( ./a ./b )`, `go 1.24`, `toolchain go1.26.3`); a bad one is an InputError. */
+export function parseGoWork(text: string, file = 'go.work'): GoWork {
+  const work: GoWork = { uses: [] };
+  let block: string | undefined;
+  const use = (raw: string, line: number) => {
+    const path = raw.replace(/^"|"$/g, '');
+    if (posix.isAbsolute(path))
+      throw new InputError(file, `line ${line}: "use ${path}" is absolute; the image can only use folders below go.work`);
+    const clean = posix.normalize(path).replace(/\/$/, '');
+    if (clean.startsWith('..')) throw new InputError(file, `line ${line}: "use ${path}" is outside the workspace folder`);
+    work.uses.push(clean);
+  };
+  text.split(/\r?\n/).forEach((raw, i) => {
+    const line = raw.replace(/\/\/.*$/, '').trim();
+    if (!line) return;
+    if (block) {
+      if (line === ')') block = undefined;
+      else if (block === 'use') use(line.split(/\s+/)[0], i + 1);
+      return;
+    }
+    const [keyword, ...rest] = line.split(/\s+/);
+    if (rest[0] === '(') {
+      block = keyword;
+      return;
+    }
+    if (keyword === 'use') use(rest[0] ?? '', i + 1);
+    else if (keyword === 'go') {
+      if (!/^1\.\d+(\.\d+)?$/.test(rest[0] ?? ''))
+        throw new InputError(file, `line ${i + 1}: "go ${rest.join(' ')}" is not a Go version such as "go 1.24"`);
+      work.go = rest[0];
+    } else if (keyword === 'toolchain' && rest[0] !== 'default') work.toolchain = rest[0];
+  });
+  if (!work.uses.length) throw new InputError(file, 'uses no module (add `use ./path/to/module`)');
+  return work;
+}
+
+/** A module's view of its Go workspace. */
+export interface GoWorkContext {
+  root: ProjectFiles;
+  /** The go.work folder's absolute path. */
+  rootDir: string;
+  work: GoWork;
+  /** The module's folder relative to the go.work folder. */
+  member: string;
+}
+
+/**
+ * The go.work that uses a module folder: the nearest go.work above it (or in it, for a workspace whose root
+ * is the module itself: then there is nothing to do, and undefined is returned), up to the first .git.
+ */
+export function findGoWork(dir: string, projectAt: (dir: string) => ProjectFiles): GoWorkContext | undefined {
+  if (projectAt(dir).exists('go.work')) return undefined;
+  let current = dir;
+  for (let depth = 0; depth < 6; depth++) {
+    const parent = posix.dirname(current);
+    if (parent === current) return undefined;
+    current = parent;
+    const project = projectAt(current);
+    const text = project.read('go.work');
+    if (text !== undefined) {
+      const work = parseGoWork(text, posix.join(current, 'go.work'));
+      const member = posix.relative(current, dir);
+      return work.uses.includes(member) ? { root: project, rootDir: current, work, member } : undefined;
+    }
+    if (project.exists('.git')) return undefined;
+  }
+  return undefined;
+}
