@@ -2,7 +2,7 @@
 // Pure over the files (a `projectAt` function opens a folder).
 import { posix } from 'node:path';
 import { InputError } from './errors.ts';
-import type { ProjectFiles } from './project.ts';
+import { findAbove, type ProjectFiles } from './project.ts';
 
 export interface GoWork {
   /** The `go` directive, e.g. '1.24'. */
@@ -64,19 +64,10 @@ export interface GoWorkContext {
  */
 export function findGoWork(dir: string, projectAt: (dir: string) => ProjectFiles): GoWorkContext | undefined {
   if (projectAt(dir).exists('go.work')) return undefined;
-  let current = dir;
-  for (let depth = 0; depth < 6; depth++) {
-    const parent = posix.dirname(current);
-    if (parent === current) return undefined;
-    current = parent;
-    const project = projectAt(current);
+  return findAbove(dir, projectAt, (project, rootDir, member) => {
     const text = project.read('go.work');
-    if (text !== undefined) {
-      const work = parseGoWork(text, posix.join(current, 'go.work'));
-      const member = posix.relative(current, dir);
-      return work.uses.includes(member) ? { root: project, rootDir: current, work, member } : undefined;
-    }
-    if (project.exists('.git')) return undefined;
-  }
-  return undefined;
+    if (text === undefined) return undefined;
+    const work = parseGoWork(text, posix.join(rootDir, 'go.work'));
+    return work.uses.includes(member) ? { root: project, rootDir, work, member } : null;
+  });
 }

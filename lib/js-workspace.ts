@@ -3,7 +3,7 @@
 import { posix } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { InputError, parseJsonFile } from './errors.ts';
-import { IGNORED_DIRS, type ProjectFiles } from './project.ts';
+import { findAbove, IGNORED_DIRS, type ProjectFiles } from './project.ts';
 
 export interface WorkspaceMember {
   /** Folder relative to the workspace root, e.g. `apps/api`. */
@@ -158,21 +158,11 @@ export function memberClosure(workspace: JsWorkspace, dir: string): WorkspaceMem
  * first with a .git) that declares a workspace listing it. `projectAt` opens a folder's files.
  */
 export function findWorkspace(dir: string, projectAt: (dir: string) => ProjectFiles): WorkspaceContext | undefined {
-  let current = dir;
-  for (let depth = 0; depth < 6; depth++) {
-    const parent = posix.dirname(current);
-    if (parent === current) return undefined;
-    current = parent;
-    const project = projectAt(current);
+  return findAbove(dir, projectAt, (project, rootDir, member) => {
     // Only a package.json that declares workspaces is read: an unrelated broken one is not this run's input.
     const declares = project.exists('pnpm-workspace.yaml') || /"workspaces"\s*:/.test(project.read('package.json') ?? '');
-    if (declares) {
-      const workspace = readWorkspace(project);
-      const member = posix.relative(current, dir);
-      if (workspace?.members.some((m) => m.dir === member)) return { root: project, rootDir: current, workspace, member };
-      return undefined;
-    }
-    if (project.exists('.git')) return undefined;
-  }
-  return undefined;
+    if (!declares) return undefined;
+    const workspace = readWorkspace(project);
+    return workspace?.members.some((m) => m.dir === member) ? { root: project, rootDir, workspace, member } : null;
+  });
 }

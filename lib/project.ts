@@ -104,3 +104,33 @@ export function subProject(project: ProjectFiles, dir: string): ProjectFiles {
   const at = (path: string) => posix.join(dir, path);
   return { read: (path) => project.read(at(path)), exists: (path) => project.exists(at(path)), list: (path) => project.list(at(path)) };
 }
+
+/**
+ * The nearest folder above `dir` (up to the repository's root, the first with a .git) for which `found`
+ * returns a result; `found` returns undefined to look further up, or null to stop there with nothing.
+ * `projectAt` opens a folder's files. Used to find the workspace (go.work, pnpm, npm, yarn) a folder is in.
+ */
+export function findAbove<T>(
+  dir: string,
+  projectAt: (dir: string) => ProjectFiles,
+  found: (project: ProjectFiles, folder: string, member: string) => T | null | undefined,
+): T | undefined {
+  let current = dir;
+  for (let depth = 0; depth < 6; depth++) {
+    const parent = posix.dirname(current);
+    if (parent === current) return undefined;
+    current = parent;
+    const project = projectAt(current);
+    const result = found(project, current, posix.relative(current, dir));
+    if (result !== undefined) return result ?? undefined;
+    if (project.exists('.git')) return undefined;
+  }
+  return undefined;
+}
+
+/** The path from a folder back to an ancestor: `apps/api` -> `../..`. */
+export const pathBack = (relativeDir: string) =>
+  relativeDir
+    .split('/')
+    .map(() => '..')
+    .join('/');

@@ -237,7 +237,10 @@ export abstract class ServiceGenerator extends Generator<Record<string, unknown>
   protected writeService(files: OutputFile[], spec: ServiceSpec, buildSecretHint: string): void {
     const root = this.options.composeRoot ?? this.destinationRoot();
     // The context the plan chose (the service's folder, or a workspace root above it), seen from compose.yaml.
-    const rel = relative(root, resolve(this.destinationRoot(), spec.context));
+    const contextDir = resolve(this.destinationRoot(), spec.context);
+    const rel = relative(root, contextDir);
+    // The secrets folder beside compose.yaml, seen from the build context (a member's own, in a workspace).
+    const secretsInContext = relative(contextDir, join(root, 'secrets'));
     const service: ServiceSpec = { ...spec, context: rel === '' ? '.' : rel.startsWith('..') ? rel : `./${rel}` };
     // A preset's user replaces the generator's own non-root user (65532), in the Dockerfile and here.
     const presetUser = this.preset?.user;
@@ -254,10 +257,9 @@ export abstract class ServiceGenerator extends Generator<Record<string, unknown>
     const backing = this.resolveBacking().map(backingService);
     const compose = mergeCompose(existing ?? undefined, relative(root, composePath), projectName, [withBacking(service, backing)], backing);
     for (const move of compose.moved) this.log(`  host port ${move}: another service in compose.yaml publishes it`);
-    const rendered = files.map((file) => {
+    const rendered = files.map((given) => {
+      const file = given.path === '.dockerignore' ? ignoreFileFor(given, spec, secretsInContext) : given;
       const contents = renderOutput(file);
-      // Built from a context elsewhere (a workspace root): BuildKit reads the ignore file next to the Dockerfile.
-      if (spec.dockerfile && file.path === '.dockerignore') file = { ...file, path: 'Dockerfile.dockerignore' };
       const dockerfile = basename(file.path) === 'Dockerfile' && contents !== undefined;
       return { ...file, contents: dockerfile ? applyPresetToDockerfile(contents, this.preset) : contents };
     });
@@ -317,6 +319,19 @@ export abstract class ServiceGenerator extends Generator<Record<string, unknown>
   protected randomSecret(): string {
     return `${randomBytes(24).toString('base64url')}\n`;
   }
+}
+
+/**
+ * The .dockerignore output for a service: built from a context elsewhere (a workspace root), it is named
+ * `Dockerfile.dockerignore` (BuildKit reads the ignore file next to the Dockerfile), and the secrets folder
+ * beside compose.yaml is named by its path in that context too (a member's own, when it has its compose.yaml).
+ */
+function ignoreFileFor(file: OutputFile, spec: ServiceSpec, secretsInContext: string): OutputFile {
+  if (!spec.dockerfile) return file;
+  const data = file.data as { groups: Array<{ comment: string; entries: string[] }> };
+  const secrets = [...new Set(['secrets', secretsInContext])];
+  const groups = data.groups.map((g) => ({ ...g, entries: g.entries.flatMap((e) => (e === 'secrets' ? secrets : [e])) }));
+  return { ...file, path: 'Dockerfile.dockerignore', data: { ...data, groups } };
 }
 
 /** An output file's text: its contents, or its template rendered with its data. */

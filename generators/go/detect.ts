@@ -5,7 +5,7 @@ import { InputError, lineOf } from '../../lib/errors.ts';
 import { type Fact, fact } from '../../lib/facts.ts';
 import type { GoWorkContext } from '../../lib/go-work.ts';
 import type { LabelFacts } from '../../lib/labels.ts';
-import type { ProjectFiles } from '../../lib/project.ts';
+import { type ProjectFiles, pathBack } from '../../lib/project.ts';
 import { type ResolvedVersion, resolveVersion } from '../../lib/versions.ts';
 
 export interface GoMod {
@@ -162,12 +162,7 @@ const pkgDir = (file: string) => {
 export function detectGo(project: ProjectFiles, context?: GoWorkContext): GoFacts {
   const mod = readGoMod(project);
   const warnings: string[] = [];
-  const toRoot = context
-    ? context.member
-        .split('/')
-        .map(() => '..')
-        .join('/')
-    : '';
+  const toRoot = context ? pathBack(context.member) : '';
   // In a workspace the go.work's go and toolchain lines are the ones the build uses (they are at least the modules').
   const work = context?.work;
   const go =

@@ -6,7 +6,7 @@ import { InputError, lineOf, parseJsonFile } from '../../lib/errors.ts';
 import { type Fact, fact } from '../../lib/facts.ts';
 import { memberClosure, type WorkspaceContext, type WorkspaceMember } from '../../lib/js-workspace.ts';
 import type { LabelFacts } from '../../lib/labels.ts';
-import { type ProjectFiles, walk } from '../../lib/project.ts';
+import { type ProjectFiles, pathBack, walk } from '../../lib/project.ts';
 import { currentLine, firstLine, type ResolvedVersion, resolveVersion, toolVersion } from '../../lib/versions.ts';
 
 export { serviceName };
@@ -150,7 +150,7 @@ export function detectNode(project: ProjectFiles, context?: WorkspaceContext): N
   const root = context ? context.root : project;
   const rootPkg = context ? readRootPackageJson(context.root) : pkg;
   const atRoot = <T>(f: Fact<T>): Fact<T> =>
-    context && !f.source.startsWith('default') ? { ...f, source: `${posix.join(toRoot(context.member), f.source)}` } : f;
+    context && !f.source.startsWith('default') ? { ...f, source: `${posix.join(pathBack(context.member), f.source)}` } : f;
   const deps = { ...(pkg.devDependencies ?? {}), ...(pkg.dependencies ?? {}) };
   const has = (name: string) => name in deps;
   const scripts = pkg.scripts ?? {};
@@ -223,13 +223,6 @@ export function detectNode(project: ProjectFiles, context?: WorkspaceContext): N
   };
 }
 
-/** The path from a member's folder back to the workspace root: `apps/api` -> `../..`. */
-const toRoot = (member: string) =>
-  member
-    .split('/')
-    .map(() => '..')
-    .join('/');
-
 function readRootPackageJson(root: ProjectFiles): PackageJson {
   const text = root.read('package.json');
   return text === undefined ? {} : (parseJsonFile<PackageJson>('package.json (workspace root)', text) ?? {});
@@ -248,7 +241,7 @@ function workspaceFacts(context: WorkspaceContext, pm: PackageManager): Workspac
     source: workspace.source,
     dir: member,
     name: self.name,
-    toRoot: toRoot(member),
+    toRoot: pathBack(member),
     members: workspace.members.map((m) => m.dir),
     closure: memberClosure(workspace, member),
   };

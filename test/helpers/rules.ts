@@ -217,7 +217,9 @@ export function checkDockerignore(ignoreText: string, dockerfileText: string, fi
       if (ig.ignores(f))
         findings.push({ rule: 'dockerignore-copied', line: 1, message: `${f} is copied by the Dockerfile but excluded by .dockerignore` });
   }
-  for (const secret of ['.git/config', '.env', '.env.local', 'id_rsa', 'server.pem', 'secrets/app_secret.txt']) {
+  // Typical secrets, and the secret files the generator wrote beside compose.yaml (wherever that is in the context).
+  const written = files.filter((f) => /(^|\/)secrets\//.test(f));
+  for (const secret of ['.git/config', '.env', '.env.local', 'id_rsa', 'server.pem', 'secrets/app_secret.txt', ...written]) {
     if (!ig.ignores(secret)) findings.push({ rule: 'dockerignore-secrets', line: 1, message: `${secret} is not excluded` });
   }
   return findings;
