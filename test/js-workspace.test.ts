@@ -174,4 +174,28 @@ describe('Node generator on a workspace member', () => {
       assert.equal(d.runtimeWorkdir, '/app/apps/api');
     }
   });
+
+  it('serves a static member from its build output, and runs a Next.js member from its traced standalone path', () => {
+    const files: Record<string, string> = {
+      ...PNPM,
+      'apps/site/package.json': json({ name: 'site', scripts: { build: 'next build' }, dependencies: { next: '15.5.6' } }),
+    };
+    const project = memoryProject(files);
+    const at = (dir: string) => subProject(project, dir.replace(/^\/repo\/?/, '') || '.');
+    const web = planNode(detectNode(subProject(project, 'apps/web'), findWorkspace('/repo/apps/web', at)), answers);
+    const webFile = web.dockerfile as Record<string, unknown>;
+    assert.deepEqual(webFile.copies, ['COPY --from=build --chown=101:101 /app/apps/web/dist /usr/share/nginx/html']);
+    assert.equal((webFile.build as { run: string }).run, 'RUN pnpm --filter @acme/web run build');
+    const siteFacts = detectNode(subProject(project, 'apps/site'), findWorkspace('/repo/apps/site', at));
+    assert.deepEqual(siteFacts.start.value, ['apps/site/server.js']);
+    const site = planNode(siteFacts, answers);
+    const siteFile = site.dockerfile as Record<string, unknown>;
+    assert.deepEqual(siteFile.copies, [
+      'COPY --from=build --chown=65532:65532 /app/apps/site/.next/standalone ./',
+      'COPY --from=build --chown=65532:65532 /app/apps/site/.next/static ./apps/site/.next/static',
+    ]);
+    assert.equal(siteFile.cmd, '["/nodejs/bin/node", "apps/site/server.js"]');
+    assert.equal((siteFile.build as { run: string }).run, 'RUN NEXT_PRIVATE_STANDALONE=true pnpm --filter site run build');
+    assert.deepEqual(site.service.tmpfs, ['/tmp', '/app/apps/site/.next/cache']);
+  });
 });

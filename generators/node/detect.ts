@@ -174,7 +174,11 @@ export function detectNode(project: ProjectFiles, context?: WorkspaceContext): N
   const build = scripts.build ? fact(scripts.build, 'package.json scripts.build') : undefined;
   const test = scripts.test && !/no test specified/.test(scripts.test) ? fact(scripts.test, 'package.json scripts.test') : undefined;
   const outDir = build ? detectOutDir(project, kind.value, scripts.build) : undefined;
-  const start = detectStart(project, pkg, kind.value, outDir?.value, warnings);
+  // Next.js traces a workspace member from the workspace root: its standalone server keeps the member's path.
+  const start =
+    kind.value === 'next' && context
+      ? fact([`${context.member}/server.js`], 'Next.js standalone output', 'traced from the workspace root')
+      : detectStart(project, pkg, kind.value, outDir?.value, warnings);
   const port = detectPort(project, pkg, kind.value, start.value);
   const healthPath = detectHealthPath(project, kind.value);
   const native = detectNative(project, deps);

@@ -213,8 +213,7 @@ export function planNode(facts: NodeFacts, answers: NodeAnswers): NodePlan {
   const health: Healthcheck =
     kind === 'static' ? curlProbe(answers.port, answers.healthPath) : nodeProbe(nodeBin, answers.port, answers.healthPath);
   const tini = kind === 'static' ? undefined : alpine ? '/sbin/tini' : TINI.target;
-  const start = kind === 'next' && ws ? [`${ws.dir}/server.js`] : facts.start.value;
-  const command = kind === 'static' ? undefined : [nodeBin, ...start];
+  const command = kind === 'static' ? undefined : [nodeBin, ...facts.start.value];
   const env: string[] = [];
   if (kind !== 'static') env.push('NODE_ENV=production', `PORT=${answers.port}`);
   if (kind === 'next') env.push('HOSTNAME=0.0.0.0', 'NEXT_TELEMETRY_DISABLED=1');
