@@ -173,6 +173,8 @@ export abstract class ServiceGenerator extends Generator<Record<string, unknown>
       const answers = (await this.prompt(questions as never)) as Record<string, unknown>;
       for (const [name, value] of Object.entries(answers)) {
         if (value === undefined || value === '') continue;
+        const spec = specs.find((x) => x.name === name);
+        if (spec) checkChoice(spec, value);
         if (String(value) !== String(this.answers[name]?.value)) this.answers[name] = fact(value, 'your answer');
       }
     }

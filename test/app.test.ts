@@ -4,6 +4,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, 
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parse } from 'yaml';
+import helpers, { result } from 'yeoman-test';
 import { discoverServices } from '../lib/discover.ts';
 import { memoryProject } from '../lib/project.ts';
 import { FIXTURES, runCli } from './helpers/fixtures.ts';
@@ -51,6 +52,50 @@ describe('service discovery', () => {
       discoverServices(project).map((s) => s.dir),
       ['.'],
     );
+  });
+});
+
+describe('dockerstack (app), interactive', () => {
+  const generator = (name: string) => join(import.meta.dirname, '..', 'generators', name, 'generator.ts');
+
+  it('lets the user drop a service, rename the others and change their answers', async () => {
+    const asked: string[] = [];
+    await helpers
+      .run(generator('app'))
+      .withGenerators([
+        [generator('node'), { namespace: 'dockerstack:node' }],
+        [generator('go'), { namespace: 'dockerstack:go' }],
+        [generator('python'), { namespace: 'dockerstack:python' }],
+      ] as never)
+      .withAnswers(
+        { chosen: ['web', 'api'], backing: [] },
+        {
+          // Every service generator asks for its service name (each gets its detected name with a prefix)
+          // and its runtime (the second choice of its own list: slim for Node, scratch for Go).
+          callback: (answer, { question }) => {
+            asked.push(String(question.name));
+            if (question.name === 'service') return `shop-${question.default}`;
+            if (question.name === 'runtime') {
+              const second = (question as unknown as { choices: Array<string | { value: string }> }).choices[1];
+              return typeof second === 'string' ? second : second.value;
+            }
+            return answer;
+          },
+        },
+      )
+      .onTargetDirectory((dir) => {
+        cpSync(join(FIXTURES, 'node', 'npm-express', 'input'), join(dir, 'web'), { recursive: true });
+        cpSync(join(FIXTURES, 'go', 'stdlib-root', 'input'), join(dir, 'api'), { recursive: true });
+        cpSync(join(FIXTURES, 'python', 'pip-flask', 'input'), join(dir, 'worker'), { recursive: true });
+      });
+    assert.ok(asked.includes('chosen') && asked.includes('backing'), `asked: ${asked.join(', ')}`);
+    result.assertFile(['web/Dockerfile', 'api/Dockerfile', 'compose.yaml']);
+    result.assertNoFile('worker/Dockerfile');
+    const compose = parse(readFileSync(join(result.cwd, 'compose.yaml'), 'utf8'));
+    assert.deepEqual(Object.keys(compose.services).sort(), ['shop-hello', 'shop-orders-api']);
+    result.assertFileContent('web/Dockerfile', /^FROM node:\$\{NODE_VERSION\}-trixie-slim AS runtime$/m);
+    result.assertFileContent('api/Dockerfile', /^FROM scratch AS runtime$/m);
+    result.assertJsonFileContent('web/.yo-rc.json', { 'generator-dockerstack': { runtime: 'slim', service: 'shop-orders-api' } });
   });
 });
 
