@@ -197,6 +197,7 @@ const EDITABLE = [
   'src/main.ts',
   'src/main.js',
   'src/server.ts',
+  'lib/server.js',
   'server.js',
   'index.js',
   'app.js',

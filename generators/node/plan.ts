@@ -232,7 +232,11 @@ export function planNode(facts: NodeFacts, answers: NodeAnswers): NodePlan {
     installRun: runWithMounts(mounts, withEnv(depsInstall)),
     secretId: cmds.secret.id,
     secretTarget: cmds.secret.target,
-    build: member ? { run: member.build } : hasBuild ? { run: `RUN ${buildSteps.join(' \\\n    && ')}` } : undefined,
+    build: member
+      ? { run: member.build, comment: member.comment }
+      : hasBuild
+        ? { run: `RUN ${buildSteps.join(' \\\n    && ')}` }
+        : undefined,
     test: member?.test
       ? { from: 'deps', reinstall: undefined, run: member.test }
       : facts.test && !ws
@@ -289,7 +293,7 @@ function workspaceSteps(
   cmds: PmCommands,
   withEnv: (command: string) => string,
   mounts: string[],
-): { build: string; test?: string } {
+): { build: string; test?: string; comment: string } {
   const ws = facts.workspace as NonNullable<NodeFacts['workspace']>;
   const kind = facts.kind.value;
   const wc = workspaceCommands(pm, cmds, ws.name, ws.dir);
@@ -304,7 +308,15 @@ function workspaceSteps(
   const build = kind === 'server' ? runWithMounts(mounts, chain(steps)) : `RUN ${chain(steps)}`;
   const self = ws.closure[ws.closure.length - 1];
   const test = facts.test ? `RUN ${chain([...builds(ws.closure.slice(0, -1)), wc.run('test', self)])}` : undefined;
-  return { build, test };
+  // The comment above the step says what it does, e.g. "builds @acme/shared, then @acme/api; then keeps ...".
+  const built = ws.closure.filter((m) => m.scripts.build).map((m) => m.name);
+  const comment = [
+    ...(built.length ? [`builds ${built.join(', then ')}`] : []),
+    ...(kind === 'server'
+      ? [pm.name === 'yarn' && !pm.berry ? "keeps only production modules (Yarn 1: every member's)" : 'keeps only its production modules']
+      : []),
+  ].join('; then ');
+  return { build, test, comment };
 }
 
 function isSecretRc(file: string, facts: NodeFacts): boolean {
