@@ -94,9 +94,10 @@ export function packageManagerCommands(pm: PackageManager): PmCommands {
             : 'yarn workspaces focus --all --production',
           prune: 'yarn workspaces focus --all --production',
           run: (s) => `yarn run ${s}`,
-          cache: '/root/.yarn/berry/cache',
+          // The global folder (its cache/ inside) where hadolint (DL3060) and other tools expect a yarn cache mount.
+          cache: '/root/.cache/yarn',
           secret: { id: 'yarnrc', target: '/root/.yarnrc.yml' },
-          env: 'YARN_NODE_LINKER=node-modules YARN_ENABLE_GLOBAL_CACHE=true',
+          env: 'YARN_NODE_LINKER=node-modules YARN_ENABLE_GLOBAL_CACHE=true YARN_GLOBAL_FOLDER=/root/.cache/yarn',
         };
       }
       return {
