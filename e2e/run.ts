@@ -4,10 +4,12 @@
 // Cases are data (fixture x variant); the report at the end has one row per case.
 // Needs: e2e/setup.sh (engine, BuildKit, buildx builder); base images come from e2e/base-images.sh.
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { parse } from 'yaml';
+import { memberClosure, readWorkspace } from '../lib/js-workspace.ts';
+import { diskProject } from '../lib/project.ts';
 import {
   type AppFixture,
   appFixtures,
@@ -17,9 +19,23 @@ import {
   generate,
   generateApp,
   LANGUAGES,
+  listFiles,
 } from '../test/helpers/fixtures.ts';
 import { finalUser } from '../test/helpers/rules.ts';
-import { BUILDER, baseImages, build, DOCKER, docker, editSource, ensureImages, installCached, secretArgs, sh, tail } from './lib/docker.ts';
+import {
+  BUILDER,
+  baseImages,
+  build,
+  buildSteps,
+  DOCKER,
+  docker,
+  editSource,
+  ensureImages,
+  installCached,
+  secretArgs,
+  sh,
+  tail,
+} from './lib/docker.ts';
 
 /** Runtime variants built here; alpine cannot be built on these machines (no Alpine packages). */
 const BUILT_RUNTIMES = new Set(['distroless', 'slim', 'scratch']);
@@ -231,6 +247,20 @@ async function runCase(combination: Combination, full: boolean): Promise<CaseRes
         );
     } else add('rebuild keeps install CACHED', 'skip', full ? 'no source file to edit' : 'checked on the first runtime');
 
+    // A workspace member: an edit in a member it does not need must leave its whole build stage cached.
+    const other = full && combination.fixture.member ? otherMemberFile(root, combination.fixture.member) : undefined;
+    if (other) {
+      appendFileSync(other, `\n<!-- e2e edit ${Date.now()} -->\n`);
+      const again = await buildIn(context, tag, 'runtime');
+      const steps = buildSteps(again.out).filter((s) => s.stage === 'build');
+      const reran = steps.filter((s) => !s.cached).length;
+      add(
+        'edit in another member keeps build CACHED',
+        again.code === 0 && steps.length > 0 && reran === 0,
+        `${relative(root, other)} edited; ${reran} of ${steps.length} build steps re-ran`,
+      );
+    }
+
     const platform = combination.fixture.e2e.crossBuild as string | undefined;
     if (platform && full) {
       const cross = await crossBuild(dir, platform, secretFile);
@@ -245,6 +275,21 @@ async function runCase(combination: Combination, full: boolean): Promise<CaseRes
     rmSync(root, { recursive: true, force: true });
     rmSync(secretDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * A file of a JS workspace member the service (`member`) does not need, read from the workspace itself;
+ * undefined when every member is needed or the root is no JS workspace.
+ */
+function otherMemberFile(root: string, member: string): string | undefined {
+  const workspace = readWorkspace(diskProject(root));
+  if (!workspace) return undefined;
+  const needed = new Set(memberClosure(workspace, member).map((m) => m.dir));
+  for (const other of workspace.members.filter((m) => !needed.has(m.dir))) {
+    const file = listFiles(join(root, other.dir)).find((f) => f !== 'package.json' && !f.includes('node_modules'));
+    if (file) return join(root, other.dir, file);
+  }
+  return undefined;
 }
 
 /** ELF e_machine values of the architectures a cross-build may target. */

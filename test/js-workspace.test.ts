@@ -149,6 +149,8 @@ describe('Node generator on a workspace member', () => {
     assert.equal(plan.service.dockerfile, 'apps/api/Dockerfile');
     const ignored = plan.dockerignore.groups.flatMap((g) => g.entries);
     assert.ok(ignored.includes('**/node_modules') && ignored.includes('**/.env'), 'ignores apply in every member folder');
+    // apps/web is not needed by apps/api: only its package.json enters the context (the install reads it).
+    assert.deepEqual(plan.dockerignore.groups.at(-1)?.entries, ['apps/web/**', '!apps/web/package.json']);
   });
 
   it('keeps only the member production dependencies with npm and yarn, and copies the packages it needs', () => {

@@ -263,7 +263,10 @@ export function planNode(facts: NodeFacts, answers: NodeAnswers): NodePlan {
 
   const ignores = nodeIgnores(facts, hasBuild);
   // The workspace root is the build context: what is kept out must be kept out in every member's folder too.
-  const groups = keepCopied(ws ? everywhere(ignores) : ignores, [...manifests, ...(ws?.members.map((d) => `${d}/package.json`) ?? [])]);
+  const groups = [
+    ...keepCopied(ws ? everywhere(ignores) : ignores, [...manifests, ...(ws?.members.map((d) => `${d}/package.json`) ?? [])]),
+    ...(ws ? otherMembers(ws) : []),
+  ];
   const service: ServiceSpec = {
     name: answers.service,
     context: ws ? ws.toRoot : '.',
@@ -318,6 +321,22 @@ function workspaceSteps(
       : []),
   ].join('; then ');
   return { build, test, comment };
+}
+
+/**
+ * The members this one does not need: only their package.json (an input of the install) enters the build
+ * context, so an edit in their sources leaves this member's build cached.
+ */
+function otherMembers(ws: NonNullable<NodeFacts['workspace']>): IgnoreGroup[] {
+  const needed = new Set(ws.closure.map((m) => m.dir));
+  const others = ws.members.filter((dir) => !needed.has(dir));
+  if (!others.length) return [];
+  return [
+    {
+      comment: 'Workspace members this one does not need: their package.json only (the install reads it)',
+      entries: others.flatMap((dir) => [`${dir}/**`, `!${dir}/package.json`]),
+    },
+  ];
 }
 
 function isSecretRc(file: string, facts: NodeFacts): boolean {
