@@ -8,6 +8,8 @@ import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { parse } from 'yaml';
+import { detectGo } from '../generators/go/detect.ts';
+import { findGoWork } from '../lib/go-work.ts';
 import { memberClosure, readWorkspace } from '../lib/js-workspace.ts';
 import { diskProject } from '../lib/project.ts';
 import {
@@ -248,9 +250,13 @@ async function runCase(combination: Combination, full: boolean): Promise<CaseRes
     } else add('rebuild keeps install CACHED', 'skip', full ? 'no source file to edit' : 'checked on the first runtime');
 
     // A workspace member: an edit in a member it does not need must leave its whole build stage cached.
+    // (The edit is a comment line in the file's language, or an HTML comment.)
     const other = full && combination.fixture.member ? otherMemberFile(root, combination.fixture.member) : undefined;
     if (other) {
-      appendFileSync(other, `\n<!-- e2e edit ${Date.now()} -->\n`);
+      appendFileSync(
+        other,
+        other.endsWith('.go') || other.endsWith('.js') ? `\n// e2e edit ${Date.now()}\n` : `\n<!-- e2e edit ${Date.now()} -->\n`,
+      );
       const again = await buildIn(context, tag, 'runtime');
       const steps = buildSteps(again.out).filter((s) => s.stage === 'build');
       const reran = steps.filter((s) => !s.cached).length;
@@ -278,16 +284,23 @@ async function runCase(combination: Combination, full: boolean): Promise<CaseRes
 }
 
 /**
- * A file of a JS workspace member the service (`member`) does not need, read from the workspace itself;
- * undefined when every member is needed or the root is no JS workspace.
+ * A file of a workspace member the service (`member`) does not need, read from the workspace itself (a JS
+ * workspace's dependency graph, or the modules a go.work module imports); undefined when it needs them all.
  */
 function otherMemberFile(root: string, member: string): string | undefined {
   const workspace = readWorkspace(diskProject(root));
-  if (!workspace) return undefined;
-  const needed = new Set(memberClosure(workspace, member).map((m) => m.dir));
-  for (const other of workspace.members.filter((m) => !needed.has(m.dir))) {
-    const file = listFiles(join(root, other.dir)).find((f) => f !== 'package.json' && !f.includes('node_modules'));
-    if (file) return join(root, other.dir, file);
+  let others: string[] = [];
+  if (workspace) {
+    const needed = new Set(memberClosure(workspace, member).map((m) => m.dir));
+    others = workspace.members.map((m) => m.dir).filter((dir) => !needed.has(dir));
+  } else {
+    const dir = join(root, member);
+    const work = detectGo(diskProject(dir), findGoWork(dir, diskProject)).workspace;
+    others = work ? work.uses.filter((d) => d !== '.' && !work.needs.includes(d)) : [];
+  }
+  for (const other of others) {
+    const file = listFiles(join(root, other)).find((f) => !/^(package\.json|go\.mod|go\.sum)$/.test(f) && !f.includes('node_modules'));
+    if (file) return join(root, other, file);
   }
   return undefined;
 }

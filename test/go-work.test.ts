@@ -1,7 +1,7 @@
 // Go workspaces (go.work): parsing, finding the workspace of a module, and what the Go generator plans
 // for a module a go.work uses (pure: no Yeoman, no disk).
 import assert from 'node:assert/strict';
-import { detectGo, detectServe } from '../generators/go/detect.ts';
+import { detectGo, detectServe, goImports } from '../generators/go/detect.ts';
 import { planGo } from '../generators/go/plan.ts';
 import { findGoWork, parseGoWork } from '../lib/go-work.ts';
 import { memoryProject, subProject } from '../lib/project.ts';
@@ -13,13 +13,20 @@ const REPO = {
   'services/api/go.mod': 'module example.com/platform/services/api\n\ngo 1.23\n\nrequire github.com/go-chi/chi/v5 v5.2.1\n',
   'services/api/go.sum': 'github.com/go-chi/chi/v5 v5.2.1 h1:x\n',
   'services/api/cmd/api/main.go':
-    'package main\n\nfunc main() {\n\tr.Get("/healthz", health.Handler)\n\thttp.ListenAndServe(":8081", r)\n}\n',
+    'package main\n\nimport (\n\t"net/http"\n\n\th "example.com/platform/pkg/health" // shared\n)\n\nfunc main() {\n\tr.Get("/healthz", h.Handler)\n\thttp.ListenAndServe(":8081", r)\n}\n',
   'services/api/templates/index.html': '<p>hi</p>\n',
   'tools/go.mod': 'module example.com/platform/tools\n\ngo 1.24\n',
   'services/other/go.mod': 'module example.com/platform/services/other\n\ngo 1.24\n',
 };
 
 describe('Go workspaces (go.work)', () => {
+  it('reads import paths from single imports, aliased imports and blocks, not from comments', () => {
+    assert.deepEqual(
+      goImports('package x\n// import "no/comment"\nimport "fmt"\nimport y "a/b"\nimport (\n\t_ "c/d"\n\t. "e"\n)\n').sort(),
+      ['a/b', 'c/d', 'e', 'fmt'],
+    );
+  });
+
   it('reads the go directive and every use line, in blocks or not, comments dropped', () => {
     const work = parseGoWork(REPO['go.work']);
     assert.equal(work.go, '1.24');
@@ -79,5 +86,8 @@ describe('Go workspaces (go.work)', () => {
     const ignored = plan.dockerignore.groups.flatMap((g) => g.entries);
     assert.ok(!ignored.some((e) => e.includes('go.work')), 'go.work is part of the build');
     assert.ok(ignored.includes('**/vendor') && ignored.includes('**/.env'));
+    // tools is used by go.work but not imported: only its go.mod and go.sum enter the context.
+    assert.deepEqual(facts.workspace?.needs, ['services/api', 'pkg/health']);
+    assert.deepEqual(plan.dockerignore.groups.at(-1)?.entries, ['tools/**', '!tools/go.mod', '!tools/go.sum']);
   });
 });

@@ -5,7 +5,7 @@ import { InputError, lineOf } from '../../lib/errors.ts';
 import { type Fact, fact } from '../../lib/facts.ts';
 import type { GoWorkContext } from '../../lib/go-work.ts';
 import type { LabelFacts } from '../../lib/labels.ts';
-import { type ProjectFiles, pathBack } from '../../lib/project.ts';
+import { type ProjectFiles, pathBack, subProject } from '../../lib/project.ts';
 import { type ResolvedVersion, resolveVersion } from '../../lib/versions.ts';
 
 export interface GoMod {
@@ -49,6 +49,8 @@ export interface GoWorkspaceFacts {
   toRoot: string;
   /** Every module folder go.work uses: their go.mod and go.sum are the download's input. */
   uses: string[];
+  /** The used module folders it imports from (tests included, transitively), itself first. */
+  needs: string[];
 }
 
 /** What the chosen main package serves. */
@@ -208,7 +210,9 @@ export function detectGo(project: ProjectFiles, context?: GoWorkContext): GoFact
     packageDirs: [...new Set(files.map((f) => posix.dirname(f)))].sort(),
     goprivate,
     labels,
-    workspace: context ? { source: `${toRoot}/go.work`, dir: context.member, toRoot, uses: context.work.uses } : undefined,
+    workspace: context
+      ? { source: `${toRoot}/go.work`, dir: context.member, toRoot, uses: context.work.uses, needs: workspaceNeeds(context) }
+      : undefined,
     warnings,
   };
 }
@@ -368,4 +372,40 @@ function detectAssets(project: ProjectFiles, texts: ReadonlyArray<readonly [stri
     `${copied.map((d) => `${d}/`).join(', ')} in the module root`,
     skipped.length ? `${skipped.join(', ')} embedded with //go:embed` : 'not //go:embed-ed: read at run time',
   );
+}
+
+/** Import paths of Go source (`import "x"`, `import alias "x"`, `import ( ... )`). */
+export function goImports(text: string): string[] {
+  const found: string[] = [];
+  const stripped = text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '');
+  for (const block of stripped.matchAll(/^\s*import\s*\(([\s\S]*?)\)/gm))
+    for (const spec of block[1].matchAll(/"([^"]+)"/g)) found.push(spec[1]);
+  for (const single of stripped.matchAll(/^\s*import\s+(?:[\w.]+\s+)?"([^"]+)"/gm)) found.push(single[1]);
+  return found;
+}
+
+/**
+ * The go.work modules a module needs: those whose module path its packages (tests included) import,
+ * and theirs in turn. The others' sources can stay out of its build context.
+ */
+function workspaceNeeds(context: GoWorkContext): string[] {
+  const modules = context.work.uses.flatMap((dir) => {
+    const text = context.root.read(posix.join(dir, 'go.mod'));
+    if (text === undefined) return [];
+    try {
+      return [{ dir, path: parseGoMod(text).module }];
+    } catch {
+      return []; // that module's own generator run reports its go.mod
+    }
+  });
+  const needs: string[] = [];
+  const visit = (dir: string) => {
+    if (needs.includes(dir)) return;
+    needs.push(dir);
+    const module = subProject(context.root, dir);
+    const imports = goFiles(module, true).flatMap((file) => goImports(module.read(file) ?? ''));
+    for (const other of modules) if (imports.some((i) => i === other.path || i.startsWith(`${other.path}/`))) visit(other.dir);
+  };
+  visit(context.member);
+  return needs;
 }

@@ -153,10 +153,24 @@ export function planGo(facts: GoFacts, serve: ServeFacts, answers: GoAnswers): G
   };
   return {
     dockerfile,
-    dockerignore: { groups: keepCopied(goIgnores(facts, answers, topLevelGoDirs(facts)), copied) },
+    dockerignore: { groups: [...keepCopied(goIgnores(facts, answers, topLevelGoDirs(facts)), copied), ...unimported(facts)] },
     service,
     runtimeImage: image.ref,
   };
+}
+
+/** go.work modules this one does not import: only their go.mod and go.sum (the download reads them) enter the context. */
+function unimported(facts: GoFacts): IgnoreGroup[] {
+  if (!facts.workspace) return [];
+  const needed = new Set(facts.workspace.needs);
+  const others = facts.workspace.uses.filter((dir) => dir !== '.' && !needed.has(dir));
+  if (!others.length) return [];
+  return [
+    {
+      comment: 'go.work modules this one does not import: their go.mod and go.sum only (the download reads them)',
+      entries: others.flatMap((dir) => [`${dir}/**`, `!${dir}/go.mod`, `!${dir}/go.sum`]),
+    },
+  ];
 }
 
 /** Top-level folders that hold Go packages: never ignored, whatever their name. */
