@@ -1,6 +1,7 @@
 // Finding the services in a repository: pure over the project's files.
 import { posix } from 'node:path';
 import { goFiles, packageName } from '../generators/go/detect.ts';
+import { parseGoWork } from './go-work.ts';
 import { readWorkspace } from './js-workspace.ts';
 import { IGNORED_DIRS, type ProjectFiles, subProject } from './project.ts';
 
@@ -43,9 +44,15 @@ export function discoverServices(project: ProjectFiles, maxDepth = 3): Discovere
   const found: DiscoveredService[] = [];
   /** Members of npm, yarn and pnpm workspaces: looked at through their workspace only. */
   const members = new Set<string>();
+  /** Module folders a go.work uses, and that go.work. */
+  const goWorkOf = new Map<string, string>();
   const visit = (dir: string, depth: number) => {
     if (members.has(dir)) return;
     const entries = project.list(dir === '.' ? '' : dir);
+    if (entries.includes('go.work')) {
+      const work = parseGoWork(project.read(join(dir, 'go.work')) ?? '', join(dir, 'go.work'));
+      for (const use of work.uses) goWorkOf.set(join(dir, use), join(dir, 'go.work'));
+    }
     const node = entries.includes('package.json') ? nodeService(project, dir) : undefined;
     if (node === 'workspace') {
       // A workspace member is a service when it is deployable and no other member depends on it; it is
@@ -67,7 +74,12 @@ export function discoverServices(project: ProjectFiles, maxDepth = 3): Discovere
       // A module without a main package is a library (one a go.work uses, for example): not a service.
       const module = subProject(project, dir);
       if (goFiles(module).some((file) => packageName(module.read(file) ?? '') === 'main'))
-        found.push({ dir, language: 'go', source: join(dir, 'go.mod'), name: posix.basename(dir === '.' ? 'app' : dir) });
+        found.push({
+          dir,
+          language: 'go',
+          source: `${join(dir, 'go.mod')}${goWorkOf.has(dir) ? `, used by ${goWorkOf.get(dir)}` : ''}`,
+          name: posix.basename(dir === '.' ? 'app' : dir),
+        });
       else if (dir !== '.') return; // its folders are its own packages
     } else if (PYTHON_MANIFESTS.some((f) => entries.includes(f))) {
       const manifest = PYTHON_MANIFESTS.find((f) => entries.includes(f)) as string;
