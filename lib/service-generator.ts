@@ -331,7 +331,8 @@ export abstract class ServiceGenerator extends Generator<Record<string, unknown>
 function ignoreFileFor(file: OutputFile, spec: ServiceSpec, secretsInContext: string): OutputFile {
   if (!spec.dockerfile) return file;
   const data = file.data as { groups: Array<{ comment: string; entries: string[] }> };
-  const secrets = [...new Set(['secrets', secretsInContext])];
+  // (compose.yaml above the context, e.g. a workspace in a subfolder of the repository: not in the context.)
+  const secrets = [...new Set(['secrets', ...(secretsInContext.startsWith('..') ? [] : [secretsInContext])])];
   const groups = data.groups.map((g) => ({ ...g, entries: g.entries.flatMap((e) => (e === 'secrets' ? secrets : [e])) }));
   return { ...file, path: 'Dockerfile.dockerignore', data: { ...data, groups } };
 }

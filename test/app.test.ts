@@ -100,6 +100,29 @@ describe('dockerstack (app), interactive', () => {
 });
 
 describe('dockerstack (app) on a repository with several services', () => {
+  it('builds the members of a workspace in a subfolder from that folder, next to a service in another language', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'dockerstack-sub-'));
+    try {
+      cpSync(join(FIXTURES, 'app', 'pnpm-workspace', 'input'), join(root, 'frontend'), { recursive: true });
+      cpSync(join(FIXTURES, 'go', 'stdlib-root', 'input'), join(root, 'backend'), { recursive: true });
+      const { code, output } = await runCli(['--yes'], root);
+      assert.equal(code, 0, output);
+      assert.match(output, /api \(node\) <- frontend\/apps\/api\/package\.json .*member of frontend\/pnpm-workspace\.yaml/);
+      const compose = parse(readFileSync(join(root, 'compose.yaml'), 'utf8'));
+      assert.deepEqual(Object.keys(compose.services).sort(), ['api', 'hello', 'web', 'worker']);
+      assert.deepEqual(compose.services.api.build.context, './frontend');
+      assert.deepEqual(compose.services.api.build.dockerfile, 'apps/api/Dockerfile');
+      assert.deepEqual(compose.services.hello.build.context, './backend');
+      const ignore = readFileSync(join(root, 'frontend', 'apps', 'api', 'Dockerfile.dockerignore'), 'utf8');
+      assert.match(ignore, /^secrets$/m);
+      assert.doesNotMatch(ignore, /\.\.\//, 'no entry points outside the build context');
+      const check = await runCli(['--check'], root);
+      assert.equal(check.code, 0, check.output);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
   it('writes a Dockerfile per service and one compose.yaml that holds them all', async () => {
     const root = mkdtempSync(join(tmpdir(), 'dockerstack-mono-'));
     cpSync(join(FIXTURES, 'node', 'npm-express', 'input'), join(root, 'api'), { recursive: true });
