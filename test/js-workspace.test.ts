@@ -199,5 +199,13 @@ describe('Node generator on a workspace member', () => {
     assert.equal(siteFile.cmd, '["/nodejs/bin/node", "apps/site/server.js"]');
     assert.equal((siteFile.build as { run: string }).run, 'RUN NEXT_PRIVATE_STANDALONE=true pnpm --filter site run build');
     assert.deepEqual(site.service.tmpfs, ['/tmp', '/app/apps/site/.next/cache']);
+    // Without a build script, `next build` runs in the member's folder (built here: npm exec, then 200 OK).
+    const bare = memoryProject({ ...files, 'apps/site/package.json': json({ name: 'site', dependencies: { next: '15.5.6' } }) });
+    const bareAt = (dir: string) => subProject(bare, dir.replace(/^\/repo\/?/, '') || '.');
+    const barePlan = planNode(detectNode(subProject(bare, 'apps/site'), findWorkspace('/repo/apps/site', bareAt)), answers);
+    assert.equal(
+      ((barePlan.dockerfile as Record<string, unknown>).build as { run: string }).run,
+      'RUN NEXT_PRIVATE_STANDALONE=true pnpm --filter site exec next build',
+    );
   });
 });

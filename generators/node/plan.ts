@@ -32,6 +32,8 @@ interface PmCommands {
 interface WorkspaceCommands {
   /** Runs a script of one member (`member` is its package name, `dir` its folder). */
   run: (script: string, member: { name: string; dir: string }) => string;
+  /** Runs a binary of its dependencies in the member's folder, e.g. `next build`. */
+  exec: (command: string) => string;
   /** After the build: the member's production dependencies, where the runtime copies them from. */
   prod: string;
 }
@@ -41,17 +43,21 @@ export function workspaceCommands(pm: PackageManager, cmds: PmCommands, name: st
     case 'pnpm':
       return {
         run: (s, m) => `pnpm --filter ${m.name} run ${s}`,
+        exec: (c) => `pnpm --filter ${name} exec ${c}`,
         // pnpm 10 deploys from a workspace without injected packages only with --legacy.
         prod: `pnpm --filter ${name} deploy --prod${Number(pm.version?.split('.')[0]) >= 10 ? ' --legacy' : ''} /prod/app`,
       };
     case 'yarn':
-      return pm.berry
-        ? { run: (s, m) => `yarn workspace ${m.name} run ${s}`, prod: `yarn workspaces focus ${name} --production` }
-        : // Yarn 1 has no per-workspace install: every member's production dependencies are kept.
-          { run: (s, m) => `yarn workspace ${m.name} run ${s}`, prod: cmds.prune };
+      return {
+        run: (s, m) => `yarn workspace ${m.name} run ${s}`,
+        exec: (c) => (pm.berry ? `yarn workspace ${name} exec ${c}` : `yarn workspace ${name} run ${c}`),
+        // Yarn 1 has no per-workspace install: every member's production dependencies are kept.
+        prod: pm.berry ? `yarn workspaces focus ${name} --production` : cmds.prune,
+      };
     default:
       return {
         run: (s, m) => `npm run ${s} --workspace ${m.dir}`,
+        exec: (c) => `npm exec --workspace ${dir} -- ${c}`,
         // `--workspace` installs only this member's production dependencies (and links its workspace packages).
         prod: `${cmds.prodInstall} --workspace ${dir}`,
       };
@@ -306,6 +312,8 @@ function workspaceSteps(
       .filter((m) => m.scripts.build)
       .map((m) => `${m.dir === ws.dir && kind === 'next' ? 'NEXT_PRIVATE_STANDALONE=true ' : ''}${wc.run('build', m)}`);
   const steps = builds(ws.closure);
+  // A Next.js member without a build script is built with `next build` (as `npx next build` outside a workspace).
+  if (kind === 'next' && !facts.build) steps.push(`NEXT_PRIVATE_STANDALONE=true ${wc.exec('next build')}`);
   // A server needs its production node_modules; static files and Next.js standalone output carry their own.
   if (kind === 'server') steps.push(wc.prod);
   const chain = (commands: string[]) => commands.map(withEnv).join(' \\\n    && ');
@@ -313,7 +321,7 @@ function workspaceSteps(
   const self = ws.closure[ws.closure.length - 1];
   const test = facts.test ? `RUN ${chain([...builds(ws.closure.slice(0, -1)), wc.run('test', self)])}` : undefined;
   // The comment above the step says what it does, e.g. "builds @acme/shared, then @acme/api; then keeps ...".
-  const built = ws.closure.filter((m) => m.scripts.build).map((m) => m.name);
+  const built = ws.closure.filter((m) => m.scripts.build || (m.dir === ws.dir && kind === 'next')).map((m) => m.name);
   const comment = [
     ...(built.length ? [`builds ${built.join(', then ')}`] : []),
     ...(kind === 'server'
