@@ -12,38 +12,51 @@ export interface GoWork {
   uses: string[];
 }
 
-/** Parse go.work (`use ./a`, `use ( ./a ./b )`, `go 1.24`, `toolchain go1.26.3`); a bad one is an InputError. */
-export function parseGoWork(text: string, file = 'go.work'): GoWork {
-  const work: GoWork = { uses: [] };
+/** One directive of a go.mod or go.work file; a line inside a `keyword ( ... )` block has its block's keyword. */
+export interface GoDirective {
+  keyword: string;
+  args: string[];
+  /** 1-based line number. */
+  line: number;
+}
+
+/** The directives of a go.mod or go.work file (both have the same syntax), `//` comments dropped. */
+export function goDirectives(text: string): GoDirective[] {
+  const found: GoDirective[] = [];
   let block: string | undefined;
-  const use = (raw: string, line: number) => {
-    const path = raw.replace(/^"|"$/g, '');
-    if (posix.isAbsolute(path))
-      throw new InputError(file, `line ${line}: "use ${path}" is absolute; the image can only use folders below go.work`);
-    const clean = posix.normalize(path).replace(/\/$/, '');
-    if (clean.startsWith('..')) throw new InputError(file, `line ${line}: "use ${path}" is outside the workspace folder`);
-    work.uses.push(clean);
-  };
   text.split(/\r?\n/).forEach((raw, i) => {
     const line = raw.replace(/\/\/.*$/, '').trim();
     if (!line) return;
+    const words = line.split(/\s+/);
     if (block) {
       if (line === ')') block = undefined;
-      else if (block === 'use') use(line.split(/\s+/)[0], i + 1);
+      else found.push({ keyword: block, args: words, line: i + 1 });
       return;
     }
-    const [keyword, ...rest] = line.split(/\s+/);
-    if (rest[0] === '(') {
-      block = keyword;
-      return;
-    }
-    if (keyword === 'use') use(rest[0] ?? '', i + 1);
-    else if (keyword === 'go') {
-      if (!/^1\.\d+(\.\d+)?$/.test(rest[0] ?? ''))
-        throw new InputError(file, `line ${i + 1}: "go ${rest.join(' ')}" is not a Go version such as "go 1.24"`);
-      work.go = rest[0];
-    } else if (keyword === 'toolchain' && rest[0] !== 'default') work.toolchain = rest[0];
+    const [keyword, ...args] = words;
+    if (args.length === 1 && args[0] === '(') block = keyword;
+    else found.push({ keyword, args, line: i + 1 });
   });
+  return found;
+}
+
+/** Parse go.work (`use ./a`, `use ( ./a ./b )`, `go 1.24`, `toolchain go1.26.3`); a bad one is an InputError. */
+export function parseGoWork(text: string, file = 'go.work'): GoWork {
+  const work: GoWork = { uses: [] };
+  for (const { keyword, args, line } of goDirectives(text)) {
+    if (keyword === 'use') {
+      const path = (args[0] ?? '').replace(/^"|"$/g, '');
+      if (posix.isAbsolute(path))
+        throw new InputError(file, `line ${line}: "use ${path}" is absolute; the image can only use folders below go.work`);
+      const clean = posix.normalize(path).replace(/\/$/, '');
+      if (clean.startsWith('..')) throw new InputError(file, `line ${line}: "use ${path}" is outside the workspace folder`);
+      work.uses.push(clean);
+    } else if (keyword === 'go') {
+      if (!/^1\.\d+(\.\d+)?$/.test(args[0] ?? ''))
+        throw new InputError(file, `line ${line}: "go ${args.join(' ')}" is not a Go version such as "go 1.24"`);
+      work.go = args[0];
+    } else if (keyword === 'toolchain' && args[0] !== 'default') work.toolchain = args[0];
+  }
   if (!work.uses.length) throw new InputError(file, 'uses no module (add `use ./path/to/module`)');
   return work;
 }

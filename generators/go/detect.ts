@@ -3,7 +3,7 @@ import { posix } from 'node:path';
 import { serviceName } from '../../lib/compose.ts';
 import { InputError, lineOf } from '../../lib/errors.ts';
 import { type Fact, fact } from '../../lib/facts.ts';
-import type { GoWorkContext } from '../../lib/go-work.ts';
+import { type GoWorkContext, goDirectives } from '../../lib/go-work.ts';
 import type { LabelFacts } from '../../lib/labels.ts';
 import { type ProjectFiles, pathBack, subProject } from '../../lib/project.ts';
 import { type ResolvedVersion, resolveVersion } from '../../lib/versions.ts';
@@ -86,38 +86,24 @@ export const ASSET_DIRS = ['templates', 'static', 'public', 'web', 'assets', 'mi
 
 /** Parse go.mod; a file without a module line or with a bad go directive is an InputError. */
 export function parseGoMod(text: string): GoMod {
-  const lines = text.split(/\r?\n/);
   const mod: Partial<GoMod> & { requires: string[] } = { requires: [] };
-  let block: string | undefined;
-  lines.forEach((raw, i) => {
-    const line = raw.replace(/\/\/.*$/, '').trim();
-    if (!line) return;
-    if (block) {
-      if (line === ')') block = undefined;
-      else if (block === 'require') mod.requires.push(line.split(/\s+/)[0]);
-      return;
-    }
-    const [keyword, ...rest] = line.split(/\s+/);
-    const value = rest.join(' ');
-    if (value === '(') {
-      block = keyword;
-      return;
-    }
+  for (const { keyword, args, line } of goDirectives(text)) {
+    const value = args.join(' ');
     if (keyword === 'module') mod.module = value.replace(/^"|"$/g, '');
     else if (keyword === 'go') {
       if (!/^1\.\d+(\.\d+)?$|^1\.\d+(rc|beta)\d+$/.test(value))
-        throw new InputError('go.mod', `line ${i + 1}: "go ${value}" is not a Go version such as "go 1.24"`);
+        throw new InputError('go.mod', `line ${line}: "go ${value}" is not a Go version such as "go 1.24"`);
       mod.go = value;
-      mod.goLine = i + 1;
+      mod.goLine = line;
     } else if (keyword === 'toolchain') {
       if (!/^go1\.\d+(\.\d+)?$/.test(value) && value !== 'default')
-        throw new InputError('go.mod', `line ${i + 1}: "toolchain ${value}" is not a Go release such as "toolchain go1.26.3"`);
+        throw new InputError('go.mod', `line ${line}: "toolchain ${value}" is not a Go release such as "toolchain go1.26.3"`);
       if (value !== 'default') {
         mod.toolchain = value;
-        mod.toolchainLine = i + 1;
+        mod.toolchainLine = line;
       }
-    } else if (keyword === 'require') mod.requires.push(rest[0]);
-  });
+    } else if (keyword === 'require') mod.requires.push(args[0]);
+  }
   if (!mod.module) throw new InputError('go.mod', 'has no "module" line: is it a Go module? (go mod init <path>)');
   return mod as GoMod;
 }
