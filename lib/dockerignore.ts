@@ -67,3 +67,13 @@ export function everywhere(groups: IgnoreGroup[]): IgnoreGroup[] {
   const anywhere = (entry: string) => (entry.includes('/') || entry === 'secrets' ? entry : `**/${entry}`);
   return groups.map((g) => ({ ...g, entries: g.entries.map(anywhere) }));
 }
+
+/**
+ * Workspace members a service does not need: everything in their folders stays out of its build context
+ * but the manifests the dependency install reads (`dir/**`, then `!dir/<manifest>`), so an edit there
+ * leaves the service's build cached.
+ */
+export function manifestsOnly(comment: string, dirs: string[], manifests: string[]): IgnoreGroup[] {
+  if (!dirs.length) return [];
+  return [{ comment, entries: dirs.flatMap((dir) => [`${dir}/**`, ...manifests.map((m) => `!${dir}/${m}`)]) }];
+}

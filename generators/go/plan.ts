@@ -3,7 +3,7 @@
 import { posix } from 'node:path';
 import type { ServiceSpec } from '../../lib/compose.ts';
 import { cacheMount, runWithMounts, secretMount } from '../../lib/dockerfile.ts';
-import { COMMON_IGNORES, everywhere, type IgnoreGroup, keepCopied } from '../../lib/dockerignore.ts';
+import { COMMON_IGNORES, everywhere, type IgnoreGroup, keepCopied, manifestsOnly } from '../../lib/dockerignore.ts';
 import { binaryProbe, dockerfileHealthcheck, execForm } from '../../lib/healthcheck.ts';
 import { ALPINE, type GoRuntime, goBuildImage, goRuntimeImage, NONROOT } from '../../lib/images.ts';
 import { ociLabels } from '../../lib/labels.ts';
@@ -46,6 +46,8 @@ export function planGo(facts: GoFacts, serve: ServeFacts, answers: GoAnswers): G
   const main = ws ? `./${inWs(answers.main)}` : answers.main;
   // A workspace vendors with `go work vendor` at its root, not per module: modules are downloaded.
   const vendored = facts.vendor.value && !ws;
+  // The modules whose go.mod and go.sum the download reads: every module a go.work uses, else this one.
+  const moduleDirs = ws ? ws.uses : ['.'];
   // A cgo binary links glibc dynamically: distroless base (or cc for C++). On scratch and alpine (no glibc)
   // it is linked statically instead.
   const staticCgo = cgo && runtime !== 'distroless';
@@ -100,12 +102,10 @@ export function planGo(facts: GoFacts, serve: ServeFacts, answers: GoAnswers): G
     workspace: ws ? { dir: ws.dir, toRoot: ws.toRoot } : undefined,
     fileFlag: ws ? `-f ${ws.dir}/Dockerfile ` : '',
     // go.mod and go.sum (`go.su[m]`: copied when there is one); in a workspace, those of every module it uses.
-    manifestCopies: ws
-      ? [
-          'COPY go.work go.work.su[m] ./',
-          ...ws.uses.map((d) => (d === '.' ? 'COPY go.mod go.su[m] ./' : `COPY ${d}/go.mod ${d}/go.su[m] ${d}/`)),
-        ]
-      : ['COPY go.mod go.su[m] ./'],
+    manifestCopies: [
+      ...(ws ? ['COPY go.work go.work.su[m] ./'] : []),
+      ...moduleDirs.map((d) => (d === '.' ? 'COPY go.mod go.su[m] ./' : `COPY ${d}/go.mod ${d}/go.su[m] ${d}/`)),
+    ],
     cross,
     cgo,
     staticCgo,
@@ -132,9 +132,10 @@ export function planGo(facts: GoFacts, serve: ServeFacts, answers: GoAnswers): G
     secretId: NETRC.id,
   };
 
-  const manifests = ws
-    ? ['go.work', 'go.work.sum', ...ws.uses.flatMap((d) => [posix.join(d, 'go.mod'), posix.join(d, 'go.sum')])]
-    : ['go.mod', 'go.sum'];
+  const manifests = [
+    ...(ws ? ['go.work', 'go.work.sum'] : []),
+    ...moduleDirs.flatMap((d) => [posix.join(d, 'go.mod'), posix.join(d, 'go.sum')]),
+  ];
   const copied = [...manifests, ...serve.assets.value.map(inWs)];
   const service: ServiceSpec = {
     name: answers.service,
@@ -153,24 +154,19 @@ export function planGo(facts: GoFacts, serve: ServeFacts, answers: GoAnswers): G
   };
   return {
     dockerfile,
-    dockerignore: { groups: [...keepCopied(goIgnores(facts, answers, topLevelGoDirs(facts)), copied), ...unimported(facts)] },
+    dockerignore: {
+      groups: [
+        ...keepCopied(goIgnores(facts, answers, topLevelGoDirs(facts)), copied),
+        ...manifestsOnly(
+          'go.work modules this one does not import: their go.mod and go.sum only (the download reads them)',
+          ws ? ws.uses.filter((dir) => dir !== '.' && !ws.needs.includes(dir)) : [],
+          ['go.mod', 'go.sum'],
+        ),
+      ],
+    },
     service,
     runtimeImage: image.ref,
   };
-}
-
-/** go.work modules this one does not import: only their go.mod and go.sum (the download reads them) enter the context. */
-function unimported(facts: GoFacts): IgnoreGroup[] {
-  if (!facts.workspace) return [];
-  const needed = new Set(facts.workspace.needs);
-  const others = facts.workspace.uses.filter((dir) => dir !== '.' && !needed.has(dir));
-  if (!others.length) return [];
-  return [
-    {
-      comment: 'go.work modules this one does not import: their go.mod and go.sum only (the download reads them)',
-      entries: others.flatMap((dir) => [`${dir}/**`, `!${dir}/go.mod`, `!${dir}/go.sum`]),
-    },
-  ];
 }
 
 /** Top-level folders that hold Go packages: never ignored, whatever their name. */

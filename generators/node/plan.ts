@@ -1,7 +1,7 @@
 // From Node facts and answers to everything the templates need: no logic is left for EJS.
 import type { ServiceSpec } from '../../lib/compose.ts';
 import { aptInstall, cacheMount, runWithMounts } from '../../lib/dockerfile.ts';
-import { COMMON_IGNORES, everywhere, type IgnoreGroup, keepCopied } from '../../lib/dockerignore.ts';
+import { COMMON_IGNORES, everywhere, type IgnoreGroup, keepCopied, manifestsOnly } from '../../lib/dockerignore.ts';
 import type { FactLine } from '../../lib/facts.ts';
 import { curlProbe, dockerfileHealthcheck, execForm, type Healthcheck, nodeProbe } from '../../lib/healthcheck.ts';
 import { NGINX_UNPRIVILEGED, type NodeRuntime, nodeBuildImage, nodeRuntimeImage, type RuntimeImage, TINI } from '../../lib/images.ts';
@@ -271,7 +271,13 @@ export function planNode(facts: NodeFacts, answers: NodeAnswers): NodePlan {
   // The workspace root is the build context: what is kept out must be kept out in every member's folder too.
   const groups = [
     ...keepCopied(ws ? everywhere(ignores) : ignores, [...manifests, ...(ws?.members.map((d) => `${d}/package.json`) ?? [])]),
-    ...(ws ? otherMembers(ws) : []),
+    ...(ws
+      ? manifestsOnly(
+          'Workspace members this one does not need: their package.json only (the install reads it)',
+          ws.members.filter((dir) => !ws.closure.some((m) => m.dir === dir)),
+          ['package.json'],
+        )
+      : []),
   ];
   const service: ServiceSpec = {
     name: answers.service,
@@ -307,11 +313,11 @@ function workspaceSteps(
   const ws = facts.workspace as NonNullable<NodeFacts['workspace']>;
   const kind = facts.kind.value;
   const wc = workspaceCommands(pm, cmds, ws.name, ws.dir);
+  // The members with a build script, dependencies first (this member last, when it has one).
+  const building = ws.closure.filter((m) => m.scripts.build);
   const builds = (members: typeof ws.closure) =>
-    members
-      .filter((m) => m.scripts.build)
-      .map((m) => `${m.dir === ws.dir && kind === 'next' ? 'NEXT_PRIVATE_STANDALONE=true ' : ''}${wc.run('build', m)}`);
-  const steps = builds(ws.closure);
+    members.map((m) => `${m.dir === ws.dir && kind === 'next' ? 'NEXT_PRIVATE_STANDALONE=true ' : ''}${wc.run('build', m)}`);
+  const steps = builds(building);
   // A Next.js member without a build script is built with `next build` (as `npx next build` outside a workspace).
   if (kind === 'next' && !facts.build) steps.push(`NEXT_PRIVATE_STANDALONE=true ${wc.exec('next build')}`);
   // A server needs its production node_modules; static files and Next.js standalone output carry their own.
@@ -319,9 +325,9 @@ function workspaceSteps(
   const chain = (commands: string[]) => commands.map(withEnv).join(' \\\n    && ');
   const build = kind === 'server' ? runWithMounts(mounts, chain(steps)) : `RUN ${chain(steps)}`;
   const self = ws.closure[ws.closure.length - 1];
-  const test = facts.test ? `RUN ${chain([...builds(ws.closure.slice(0, -1)), wc.run('test', self)])}` : undefined;
+  const test = facts.test ? `RUN ${chain([...builds(building.filter((m) => m !== self)), wc.run('test', self)])}` : undefined;
   // The comment above the step says what it does, e.g. "builds @acme/shared, then @acme/api; then keeps ...".
-  const built = ws.closure.filter((m) => m.scripts.build || (m.dir === ws.dir && kind === 'next')).map((m) => m.name);
+  const built = [...building, ...(kind === 'next' && !facts.build ? [self] : [])].map((m) => m.name);
   const comment = [
     ...(built.length ? [`builds ${built.join(', then ')}`] : []),
     ...(kind === 'server'
@@ -329,22 +335,6 @@ function workspaceSteps(
       : []),
   ].join('; then ');
   return { build, test, comment };
-}
-
-/**
- * The members this one does not need: only their package.json (an input of the install) enters the build
- * context, so an edit in their sources leaves this member's build cached.
- */
-function otherMembers(ws: NonNullable<NodeFacts['workspace']>): IgnoreGroup[] {
-  const needed = new Set(ws.closure.map((m) => m.dir));
-  const others = ws.members.filter((dir) => !needed.has(dir));
-  if (!others.length) return [];
-  return [
-    {
-      comment: 'Workspace members this one does not need: their package.json only (the install reads it)',
-      entries: others.flatMap((dir) => [`${dir}/**`, `!${dir}/package.json`]),
-    },
-  ];
 }
 
 function isSecretRc(file: string, facts: NodeFacts): boolean {
