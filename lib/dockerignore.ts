@@ -1,5 +1,6 @@
 // .dockerignore content: what every image should keep out, plus the language's own entries,
 // minus anything the Dockerfile copies from the build context.
+import { posix } from 'node:path';
 
 export interface IgnoreGroup {
   comment: string;
@@ -76,4 +77,12 @@ export function everywhere(groups: IgnoreGroup[]): IgnoreGroup[] {
 export function manifestsOnly(comment: string, dirs: string[], manifests: string[]): IgnoreGroup[] {
   if (!dirs.length) return [];
   return [{ comment, entries: dirs.flatMap((dir) => [`${dir}/**`, ...manifests.map((m) => `!${dir}/${m}`)]) }];
+}
+
+/**
+ * The ignore file BuildKit uses for a build: `<Dockerfile>.dockerignore` beside the Dockerfile when there is
+ * one, else the context's `.dockerignore`; undefined when neither exists.
+ */
+export function ignoreFileOf(dockerfile: string, context: string, exists: (path: string) => boolean): string | undefined {
+  return [`${dockerfile}.dockerignore`, posix.join(context, '.dockerignore')].find(exists);
 }

@@ -3,6 +3,7 @@
 // every generated service in the compose file, also when the app generator wrote them one at a time.
 import { posix } from 'node:path';
 import { parse } from 'yaml';
+import { ignoreFileOf } from './dockerignore.ts';
 
 export const README_FILE = 'README.Docker.md';
 
@@ -112,8 +113,7 @@ export function readmeData(
     if (text === undefined || !text.split('\n', 3).some((line) => line.includes(GENERATED))) continue;
     const stages = [...text.matchAll(/^FROM\s+.*\s+AS\s+([\w.-]+)\s*$/gim)].map((m) => m[1]);
     const runtimeImage = resolveArgs(text, /^FROM\s+(?:--\S+\s+)*(\S+)\s+AS\s+runtime\s*$/im.exec(text)?.[1]);
-    // BuildKit prefers an ignore file next to the Dockerfile (`Dockerfile.dockerignore`) to the context's.
-    const dockerignorePath = [`${dockerfile}.dockerignore`, clean(posix.join(context, '.dockerignore'))].find((p) => read(p) !== undefined);
+    const dockerignorePath = ignoreFileOf(dockerfile, context, (p) => read(p) !== undefined);
     const environment = envMap(service.environment);
     services.push({
       name,

@@ -9,6 +9,7 @@ import { parse } from 'yaml';
 import { GO_OPTIONS } from '../../generators/go/options.ts';
 import { NODE_OPTIONS } from '../../generators/node/options.ts';
 import { PYTHON_OPTIONS } from '../../generators/python/options.ts';
+import { ignoreFileOf } from '../../lib/dockerignore.ts';
 import type { OptionSpec } from '../../lib/options.ts';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -37,13 +38,27 @@ export interface Fixture {
   member?: string;
 }
 
+/** What a fixture.json may say (see the README's test section). */
+interface FixtureMeta {
+  input?: string;
+  member?: string;
+  stack?: Record<string, string>;
+  options?: Record<string, string>;
+  e2e?: Record<string, unknown>;
+}
+
+/** A fixture folder's fixture.json (empty when it has none). */
+function fixtureMeta(folder: string): FixtureMeta {
+  const file = join(folder, 'fixture.json');
+  return existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
+}
+
 export function fixtures(lang?: string): Fixture[] {
   const langs = lang ? [lang] : LANGUAGES.map((l) => l.lang);
   return langs.flatMap((l) => {
     const dir = join(FIXTURES, l);
     if (!existsSync(dir)) return [];
-    const meta = (name: string) =>
-      existsSync(join(dir, name, 'fixture.json')) ? JSON.parse(readFileSync(join(dir, name, 'fixture.json'), 'utf8')) : {};
+    const meta = (name: string) => fixtureMeta(join(dir, name));
     // fixture.json "input" (relative to test/fixtures) shares another fixture's input, e.g. an app fixture's workspace.
     return readdirSync(dir)
       .filter((name) => existsSync(join(dir, name, 'input')) || meta(name).input)
@@ -85,7 +100,7 @@ export function appFixtures(): AppFixture[] {
     .filter((name) => existsSync(join(dir, name, 'fixture.json')))
     .sort()
     .map((name) => {
-      const meta = JSON.parse(readFileSync(join(dir, name, 'fixture.json'), 'utf8'));
+      const meta = fixtureMeta(join(dir, name));
       return {
         name,
         dir: join(dir, name),
@@ -217,8 +232,8 @@ export function composeBuilds(dir: string): ServiceBuild[] {
     if (!spec.build) return [];
     const context = resolve(dir, spec.build.context ?? '.');
     const dockerfile = resolve(context, spec.build.dockerfile ?? 'Dockerfile');
-    const own = `${dockerfile}.dockerignore`;
-    return [{ service, context, dockerfile, dockerignore: existsSync(own) ? own : join(context, '.dockerignore') }];
+    const dockerignore = ignoreFileOf(dockerfile, context, existsSync) ?? join(context, '.dockerignore');
+    return [{ service, context, dockerfile, dockerignore }];
   });
 }
 
