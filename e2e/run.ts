@@ -44,7 +44,6 @@ import {
 const BUILT_RUNTIMES = new Set(['distroless', 'slim', 'scratch']);
 const only = process.env.E2E_ONLY?.split(','); // substrings of case ids, comma-separated
 
-
 interface Check {
   name: string;
   ok: boolean | 'skip';
