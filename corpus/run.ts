@@ -137,7 +137,7 @@ function runGenerator(dir: string): Promise<{ code: number; output: string }> {
   return new Promise((done) => {
     execFile(
       process.execPath,
-      [BIN, '--yes'],
+      [BIN, '--yes', '--force'],
       { cwd: dir, timeout: 180_000, maxBuffer: 16 * 1024 * 1024, env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' } },
       (error, stdout, stderr) => done({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, output: stdout + stderr }),
     );
