@@ -6,7 +6,8 @@ import { accessSync, constants, readFileSync } from 'node:fs';
 import { basename, isAbsolute, join, relative, resolve } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import Generator, { type BaseOptions } from 'yeoman-generator';
-import { type BackingKind, backingService, parseBacking } from './backing.ts';
+import { BACKING_KINDS, type BackingKind, backingService, parseBacking } from './backing.ts';
+import { type DetectedBacking, detectBacking } from './backing-detect.ts';
 import { mergeCompose, type ServiceSpec, withBacking } from './compose.ts';
 import { DriftError, InputError } from './errors.ts';
 import { type Fact, type FactLine, fact, formatFacts } from './facts.ts';
@@ -104,15 +105,43 @@ export abstract class ServiceGenerator extends Generator<Record<string, unknown>
     }
   }
 
-  /** Backing services (--backing, set by the app generator too), else the saved answer; saved for the next run. */
-  private resolveBacking(): BackingKind[] {
+  private backing?: { kinds: BackingKind[]; facts: FactLine[]; warnings: string[] };
+
+  /**
+   * Backing services: --backing (set by the app generator too; saved for the next run), else the saved
+   * answer, else what the service's dependencies and code use (detectBacking), each a fact with its source.
+   */
+  private resolveBacking(): { kinds: BackingKind[]; facts: FactLine[]; warnings: string[] } {
+    if (this.backing) return this.backing;
     const given = this.options.backing;
+    const listed = (kinds: BackingKind[], source: string) => ({
+      kinds,
+      facts: kinds.map((kind) => ({ label: 'backing', value: kind, source })),
+      warnings: [],
+    });
     if (given !== undefined && given !== null && given !== '') {
       const list = parseBacking(given);
       if (!this.options.check) this.config.set('backing', (list.join(',') || 'none') as never);
-      return list;
+      this.backing = listed(list, '--backing');
+    } else if (this.config.get('backing') !== undefined) {
+      this.backing = listed(parseBacking(this.config.get('backing')), '.yo-rc.json');
+    } else {
+      const detected = detectBacking(diskProject(this.destinationRoot()));
+      const supported = detected.filter((d): d is DetectedBacking & { kind: BackingKind } =>
+        (BACKING_KINDS as readonly string[]).includes(d.kind),
+      );
+      this.backing = {
+        kinds: supported.map((d) => d.kind),
+        facts: supported.map((d) => ({ label: 'backing', value: d.kind, source: d.source })),
+        warnings: detected
+          .filter((d) => !supported.includes(d as never))
+          .map(
+            (d) =>
+              `the app uses ${d.kind} (${d.source}); compose.yaml gets no ${d.kind} service: --backing offers ${BACKING_KINDS.join(', ')}`,
+          ),
+      };
     }
-    return parseBacking(this.config.get('backing'));
+    return this.backing;
   }
 
   /** The team preset: --preset (a file, a package, or the app generator's loaded one), else the saved one. */
@@ -197,8 +226,9 @@ export abstract class ServiceGenerator extends Generator<Record<string, unknown>
   protected printFacts(title: string, lines: FactLine[], warnings: string[]): void {
     this.log(`${title}:`);
     const preset = this.preset ? [{ label: 'preset', value: presetSummary(this.preset), source: this.preset.source }] : [];
-    for (const line of formatFacts([...lines, ...preset])) this.log(`  ${line}`);
-    for (const warning of warnings) this.log(`  warning: ${warning}`);
+    const backing = this.resolveBacking();
+    for (const line of formatFacts([...lines, ...backing.facts, ...preset])) this.log(`  ${line}`);
+    for (const warning of [...warnings, ...backing.warnings]) this.log(`  warning: ${warning}`);
   }
 
   /** Write the files. Non-interactive runs never overwrite a differing file without --force. */
@@ -256,7 +286,7 @@ export abstract class ServiceGenerator extends Generator<Record<string, unknown>
           .toLowerCase()
           .replace(/[^a-z0-9_-]+/g, '-')
       : service.name;
-    const backing = this.resolveBacking().map(backingService);
+    const backing = this.resolveBacking().kinds.map(backingService);
     const compose = mergeCompose(existing ?? undefined, relative(root, composePath), projectName, [withBacking(service, backing)], backing);
     for (const move of compose.moved) this.log(`  host port ${move}: another service in compose.yaml publishes it`);
     const rendered = files.map((given) => {

@@ -5,10 +5,11 @@ import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import Generator, { type BaseOptions } from 'yeoman-generator';
 import { BACKING_KINDS, type BackingKind, parseBacking } from '../../lib/backing.ts';
+import { detectBacking } from '../../lib/backing-detect.ts';
 import { type DiscoveredService, discoverServices } from '../../lib/discover.ts';
 import { InputError } from '../../lib/errors.ts';
 import { loadPreset, type Preset } from '../../lib/preset.ts';
-import { diskProject } from '../../lib/project.ts';
+import { diskProject, subProject } from '../../lib/project.ts';
 import { render } from '../../lib/render.ts';
 import { type NewService, parseNewServices, STARTER_LANGUAGES, starterFiles } from '../../lib/starters.ts';
 
@@ -46,7 +47,8 @@ export default class AppGenerator extends Generator<Record<string, unknown>, App
   private newServices: NewService[] = [];
   /** An empty folder: ask which services to create. */
   private emptyFolder = false;
-  private backing: BackingKind[] = [];
+  /** The backing services every app service gets; undefined: each service's own, detected. */
+  private backing: BackingKind[] | undefined;
 
   constructor(args: string[], options: AppOptions) {
     super(args, options);
@@ -75,8 +77,11 @@ export default class AppGenerator extends Generator<Record<string, unknown>, App
   initializing() {
     // Loaded (and validated) once, before anything is written; each service generator saves it.
     if (this.options.preset) this.preset = loadPreset(this.options.preset, this.destinationRoot(), diskProject('/'));
+    // Without --backing or a saved answer, each service generator finds the backing services its own
+    // dependencies and code use (lib/backing-detect.ts).
     if (this.options.backing) this.backing = parseBacking(this.options.backing);
-    else this.backing = parseBacking(this.config.get('backing'));
+    else if (this.config.get('backing') !== undefined) this.backing = parseBacking(this.config.get('backing'));
+    else this.backing = undefined;
     if (this.options.new && !this.options.check)
       this.newServices = checkNew(this.destinationRoot(), parseNewServices(this.options.new, '--new'));
     this.services = discoverServices(diskProject(this.destinationRoot()));
@@ -96,6 +101,13 @@ export default class AppGenerator extends Generator<Record<string, unknown>, App
       this.log(`dockerstack found ${this.services.length} service(s) in ${this.destinationRoot()}:`);
       for (const s of this.services) this.log(`  ${s.name} (${s.language}) <- ${s.source}`);
     } else this.log(`dockerstack: ${this.destinationRoot()} holds no project yet: new starter services will be created`);
+  }
+
+  /** The supported backing kinds the discovered services use (the interactive question's default). */
+  private detectedBacking(): BackingKind[] {
+    const root = diskProject(this.destinationRoot());
+    const kinds = this.services.flatMap((s) => detectBacking(subProject(root, s.dir)).map((d) => d.kind));
+    return BACKING_KINDS.filter((kind) => kinds.includes(kind));
   }
 
   async prompting() {
@@ -125,7 +137,11 @@ export default class AppGenerator extends Generator<Record<string, unknown>, App
           type: 'checkbox',
           name: 'backing',
           message: 'Backing services the app services use',
-          choices: BACKING_KINDS.map((kind) => ({ name: kind, value: kind, checked: this.backing.includes(kind) })),
+          choices: BACKING_KINDS.map((kind) => ({
+            name: kind,
+            value: kind,
+            checked: (this.backing ?? this.detectedBacking()).includes(kind),
+          })),
         },
       ]);
       this.backing = backing;
@@ -148,7 +164,7 @@ export default class AppGenerator extends Generator<Record<string, unknown>, App
    */
   configuring() {
     if (this.options.check) return;
-    this.config.set('backing', (this.backing.join(',') || 'none') as never);
+    if (this.backing) this.config.set('backing', (this.backing.join(',') || 'none') as never);
     for (const service of this.newServices) {
       const files = starterFiles(service);
       for (const file of files) {
@@ -165,7 +181,8 @@ export default class AppGenerator extends Generator<Record<string, unknown>, App
       const kept = new Set(this.services.map((s) => s.dir));
       this.services = found.filter((s) => kept.has(s.dir) || names.has(s.dir));
     }
-    if (this.backing.length) this.log(`  backing services: ${this.backing.join(', ')} <- ${this.options.backing ? '--backing' : 'answer'}`);
+    if (this.backing?.length)
+      this.log(`  backing services: ${this.backing.join(', ')} <- ${this.options.backing ? '--backing' : 'answer'}`);
   }
 
   async default() {
@@ -183,7 +200,7 @@ export default class AppGenerator extends Generator<Record<string, unknown>, App
           yes: this.options.yes || this.newServices.some((s) => s.name === service.dir),
           force: this.options.force,
           check: this.options.check,
-          backing: this.backing.join(',') || 'none',
+          ...(this.backing ? { backing: this.backing.join(',') || 'none' } : {}),
           ...(this.preset ? { loadedPreset: this.preset } : {}),
           destinationRoot: join(root, service.dir),
           ...(single ? {} : { composeRoot: root }),

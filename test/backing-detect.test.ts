@@ -1,0 +1,50 @@
+// Backing services read from a service's dependencies and code (lib/backing-detect.ts), without Yeoman.
+import assert from 'node:assert/strict';
+import { detectBacking } from '../lib/backing-detect.ts';
+import { memoryProject } from '../lib/project.ts';
+
+const kinds = (files: Record<string, string>) => detectBacking(memoryProject(files)).map((d) => `${d.kind} <- ${d.source}`);
+
+describe('backing services from dependencies and code', () => {
+  it('reads npm dependencies, not devDependencies', () => {
+    const pkg = JSON.stringify({ dependencies: { express: '^5', pg: '^8', ioredis: '^5' }, devDependencies: { mongodb: '^6' } }, null, 2);
+    assert.deepEqual(kinds({ 'package.json': pkg }), [
+      'postgres <- package.json:4 dependency "pg"',
+      'redis <- package.json:5 dependency "ioredis"',
+    ]);
+  });
+
+  it('reads requirements.txt, extras such as celery[redis], and pyproject dependencies', () => {
+    assert.deepEqual(kinds({ 'requirements.txt': 'flask==3.0\npsycopg2-binary==2.9.9  # the database\ncelery[redis]==5.4\n' }), [
+      'postgres <- requirements.txt:2 dependency "psycopg2-binary"',
+      'redis <- requirements.txt:3 dependency "redis"',
+    ]);
+    const pyproject =
+      '[project]\nname = "api"\ndependencies = [\n  "fastapi>=0.110",\n  "asyncpg>=0.29",\n]\n\n[dependency-groups]\ndev = ["redis"]\n';
+    assert.deepEqual(kinds({ 'pyproject.toml': pyproject }), ['postgres <- pyproject.toml:5 dependency "asyncpg"']);
+    const poetry = '[tool.poetry.dependencies]\npython = "^3.11"\npymongo = "^4.6"\n\n[tool.poetry.group.dev.dependencies]\npika = "*"\n';
+    assert.deepEqual(kinds({ 'pyproject.toml': poetry }), ['mongo <- pyproject.toml:3 dependency "pymongo"']);
+  });
+
+  it('reads go.mod requirements by module path, not indirect ones', () => {
+    const gomod =
+      'module example.com/api\n\ngo 1.24\n\nrequire (\n\tgithub.com/jackc/pgx/v5 v5.7.1\n\tgithub.com/redis/go-redis/v9 v9.7.0 // indirect\n)\n';
+    assert.deepEqual(kinds({ 'go.mod': gomod }), ['postgres <- go.mod:6 dependency "github.com/jackc/pgx/v5"']);
+  });
+
+  it('finds connection URLs in the code, but not in comments, tests or docs', () => {
+    assert.deepEqual(
+      kinds({
+        'requirements.txt': 'flask\n',
+        'app/config.py': "# cache: redis://localhost:6379\nBROKER = os.environ.get('BROKER_URL', 'amqp://guest@localhost//')\n",
+        'tests/test_db.py': "DB = 'postgresql://localhost/test'\n",
+        'docs/setup.md.py': "URL = 'mongodb://localhost'\n",
+      }),
+      ['rabbitmq <- app/config.py:2 "amqp://guest@localhost"'],
+    );
+  });
+
+  it('finds nothing in a service that uses no backing service', () => {
+    assert.deepEqual(kinds({ 'package.json': '{"dependencies":{"express":"^5"}}', 'server.js': 'app.listen(3000)\n' }), []);
+  });
+});
