@@ -48,6 +48,7 @@ describe('node detection', () => {
       memoryProject({
         'package.json': pkg({ scripts: { build: 'nest build', start: 'nest start' } }),
         'tsconfig.json': '{"compilerOptions":{"outDir":"./dist"}}',
+        'src/main.ts': '',
       }),
     );
     assert.deepEqual(nest.start.value, ['dist/main.js']);
@@ -55,10 +56,76 @@ describe('node detection', () => {
       memoryProject({
         'package.json': pkg({ scripts: { build: 'tsc', start: 'ts-node src/server.ts' } }),
         'tsconfig.json': '{"compilerOptions":{"outDir":"build","rootDir":"src"}}',
+        'src/server.ts': '',
       }),
     );
     assert.deepEqual(tsNode.start.value, ['build/server.js']);
     assert.equal(tsNode.outDir?.value, 'build');
+  });
+  it('checks the start command against the tree: a "main" that is not there is not used', () => {
+    const f = detectNode(memoryProject({ 'package.json': JSON.stringify({ name: 'a', main: 'index.js' }), 'src/index.js': '' }));
+    assert.deepEqual(f.start.value, ['src/index.js']);
+    assert.equal(f.start.source, 'src/index.js');
+    assert.ok(f.warnings.includes('start: package.json "main" names index.js, which is not in the tree: not used'), f.warnings.join('\n'));
+    // A dev runner on a missing file, then "bin".
+    const bin = detectNode(
+      memoryProject({
+        'package.json': JSON.stringify({ name: 'a', bin: { serve: './bin/serve.js' }, scripts: { start: 'nodemon index.js' } }),
+        'bin/serve.js': '',
+      }),
+    );
+    assert.deepEqual(bin.start.value, ['bin/serve.js']);
+    assert.equal(bin.start.source, 'package.json bin.serve');
+    assert.match(bin.warnings.join('\n'), /scripts\.start names index\.js, which is not in the tree: not used/);
+    // node's own resolution: no extension, a folder with index.js, flags before the file.
+    const bare = detectNode(
+      memoryProject({ 'package.json': pkg({ scripts: { start: 'node -r dotenv/config lib/server' } }), 'lib/server/index.js': '' }),
+    );
+    assert.deepEqual(bare.start.value, ['-r', 'dotenv/config', 'lib/server']);
+    assert.deepEqual(bare.warnings, [
+      'no lockfile: dependencies are resolved at build time, so builds are not reproducible; commit a lockfile',
+    ]);
+  });
+  it('takes a compiled file as resolving only when the build writes it', () => {
+    const tsc = {
+      'package.json': JSON.stringify({ name: 'a', main: 'index.js', scripts: { build: 'tsc' } }),
+      'tsconfig.json': '{"compilerOptions":{"outDir":"dist","rootDir":"src"}}',
+      'src/index.ts': '',
+    };
+    const f = detectNode(memoryProject(tsc));
+    assert.deepEqual(f.start.value, ['dist/index.js']);
+    assert.equal(f.start.source, 'src/index.ts');
+    assert.equal(f.start.note, 'compiled by scripts.build to dist; built from src/index.ts');
+    // scripts.start on a compiled file with no source for it is rejected; the build's real output is used.
+    const stale = detectNode(memoryProject({ ...tsc, 'package.json': pkg({ scripts: { build: 'tsc', start: 'node dist/server.js' } }) }));
+    assert.deepEqual(stale.start.value, ['dist/index.js']);
+    assert.match(
+      stale.warnings.join('\n'),
+      /scripts\.start names dist\/server\.js, which is not in the tree and not written by scripts\.build/,
+    );
+    // A bundler's output file named in the build script.
+    const bundled = detectNode(
+      memoryProject({
+        'package.json': pkg({
+          scripts: { build: 'esbuild src/app.ts --bundle --platform=node --outfile=out/server.cjs', start: 'node out/server.cjs' },
+        }),
+        'src/app.ts': '',
+      }),
+    );
+    assert.deepEqual(bundled.start.value, ['out/server.cjs']);
+    assert.match(bundled.start.note ?? '', /written by scripts\.build/);
+  });
+  it('stops with an error naming every start command it tried when none is in the tree', () => {
+    assert.throws(
+      () =>
+        detectNode(
+          memoryProject({ 'package.json': JSON.stringify({ name: 'a', main: 'index.js', scripts: { start: 'vite' } }), 'src/util.js': '' }),
+        ),
+      (e: Error) =>
+        /^package\.json: no start command names a file in the tree; tried package\.json scripts\.start "vite" is not a plain node command: not used; package\.json "main" names index\.js, which is not in the tree: not used; src\/index\.js; .*; main\.js\. Add scripts\.start/.test(
+          e.message,
+        ),
+    );
   });
   it('finds the port and the health route with file and line', () => {
     const f = detectNode(

@@ -76,6 +76,7 @@ interface PackageJson {
   license?: string;
   repository?: string | { url?: string };
   main?: string;
+  bin?: string | Record<string, string>;
   type?: string;
   packageManager?: string;
   engines?: { node?: string };
@@ -386,6 +387,37 @@ function detectOutDir(project: ProjectFiles, kind: NodeKind, buildScript: string
 /** Command runners and dev tools that must not run in production, mapped to what they wrap. */
 const DEV_RUNNERS = /^(?:npx\s+)?(?:ts-node(?:-dev)?|tsx|nodemon|node-dev|babel-node|ts-node-esm)\s+/;
 
+/** Node flags that take the next argument as their value (`node -r dotenv/config app.js`). */
+const NODE_VALUE_FLAGS = new Set(['-r', '--require', '--import', '--loader', '--experimental-loader', '--env-file', '--title']);
+
+/** Conventional entry files, tried last (sources for a build first, then plain JavaScript). */
+const CONVENTIONAL_TS_ENTRIES = ['src/index.ts', 'src/server.ts', 'src/main.ts', 'src/app.ts'];
+const CONVENTIONAL_JS_ENTRIES = [
+  'src/index.js',
+  'src/server.js',
+  'src/app.js',
+  'src/main.js',
+  'index.js',
+  'server.js',
+  'app.js',
+  'main.js',
+];
+
+/** A start command to check against the tree: the arguments after `node`, where they came from, and why. */
+interface StartCandidate {
+  args: string[];
+  source: string;
+  note?: string;
+  /** A conventional file name: not worth a warning when it is missing. */
+  quiet?: boolean;
+}
+
+/**
+ * The production start command. Each source is tried in order (scripts.start:prod or start translated,
+ * "main", "bin", the build's output for a conventional source entry, conventional entry files); a command
+ * whose file is not in the tree (and not written by the build) is rejected with a warning, and when none
+ * resolves the run stops with an error that lists what was tried.
+ */
 function detectStart(
   project: ProjectFiles,
   pkg: PackageJson,
@@ -395,45 +427,142 @@ function detectStart(
 ): Fact<string[]> {
   if (kind === 'next') return fact(['server.js'], 'Next.js standalone output');
   if (kind === 'static') return fact([], 'static site served by nginx');
-  const start = pkg.scripts?.['start:prod'] ?? pkg.scripts?.start;
-  const startSource = pkg.scripts?.['start:prod'] ? 'package.json scripts.start:prod' : 'package.json scripts.start';
-  if (start) {
-    const cmd = start
-      .replace(/^cross-env\s+(?:\w+=\S+\s+)*/, '')
-      .replace(/^(?:\w+=\S+\s+)+/, '')
-      .trim();
-    const node = /^node\s+(.+)$/.exec(cmd);
-    if (node) {
-      const args = node[1].split(/\s+/).filter((a) => a && !a.startsWith('$'));
-      return fact(args, startSource, `"${start}"`);
+  const build = pkg.scripts?.build;
+  // What was tried and not used: said as warnings (conventional file names only in the error).
+  const rejected: Array<{ text: string; quiet?: boolean }> = [];
+  for (const candidate of startCandidates(project, pkg, outDir, rejected)) {
+    const entry = entryArg(candidate.args);
+    const resolved =
+      entry === undefined ? undefined : resolveEntry(project, entry === '.' ? (pkg.main ?? 'index.js') : entry, outDir, build);
+    if (resolved) {
+      for (const r of rejected) if (!r.quiet) warnings.push(`start: ${r.text}`);
+      const note = [candidate.note, resolved.note].filter(Boolean).join('; ');
+      return fact(candidate.args, candidate.source, note || undefined);
     }
-    if (/^nest\s+start/.test(cmd)) {
-      const main = outDir ? `${outDir}/main.js` : 'dist/main.js';
-      return fact([main], startSource, `"${start}" runs the compiled ${main} in production`);
-    }
-    const runner = DEV_RUNNERS.exec(cmd);
-    if (runner) {
-      const entry = cmd
-        .slice(runner[0].length)
-        .split(/\s+/)
-        .find((a) => !a.startsWith('-'));
-      if (entry && outDir && /\.(c|m)?tsx?$/.test(entry)) {
-        const compiled = compiledPath(project, entry, outDir);
-        return fact([compiled], startSource, `"${start}" is a dev runner; the compiled ${compiled} runs in production`);
-      }
-      if (entry && /\.(c|m)?js$/.test(entry)) return fact([entry], startSource, `"${start}" without the dev runner`);
-    }
-    warnings.push(`package.json scripts.start "${start}" is not a plain node command; falling back to "main"`);
+    rejected.push(
+      candidate.quiet
+        ? { text: candidate.source, quiet: true }
+        : {
+            text:
+              entry === undefined
+                ? `${candidate.source} "node ${candidate.args.join(' ')}" names no file: not used`
+                : `${candidate.source} names ${entry}, which is not in the tree${build ? ' and not written by scripts.build' : ''}: not used`,
+          },
+    );
   }
-  if (pkg.main) {
-    const main = pkg.main.replace(/^\.\//, '');
-    return fact([main], 'package.json "main"');
-  }
-  for (const candidate of ['index.js', 'server.js', 'app.js', 'src/index.js', 'src/server.js', 'src/app.js']) {
-    if (project.exists(candidate)) return fact([candidate], candidate);
-  }
-  throw new InputError('package.json', 'no start command: add scripts.start ("node server.js") or "main", or pass --start');
+  throw new InputError(
+    'package.json',
+    `no start command names a file in the tree; tried ${rejected.map((r) => r.text).join('; ')}. Add scripts.start ("node server.js") or "main", or pass --start`,
+  );
 }
+
+/** Every source of a start command, in order; a source that cannot be translated is added to `rejected`. */
+function* startCandidates(
+  project: ProjectFiles,
+  pkg: PackageJson,
+  outDir: string | undefined,
+  rejected: Array<{ text: string }>,
+): Generator<StartCandidate> {
+  const start = pkg.scripts?.['start:prod'] ?? pkg.scripts?.start;
+  if (start) {
+    const source = pkg.scripts?.['start:prod'] ? 'package.json scripts.start:prod' : 'package.json scripts.start';
+    const translated = translateStart(project, start, outDir);
+    if (translated) yield { ...translated, source };
+    else rejected.push({ text: `${source} "${start}" is not a plain node command: not used` });
+  }
+  if (pkg.main) yield { args: [pkg.main.replace(/^\.\//, '')], source: 'package.json "main"' };
+  const bins = typeof pkg.bin === 'string' ? { '': pkg.bin } : (pkg.bin ?? {});
+  for (const [name, file] of Object.entries(bins))
+    if (typeof file === 'string') yield { args: [file.replace(/^\.\//, '')], source: `package.json bin${name ? `.${name}` : ''}` };
+  if (outDir && pkg.scripts?.build) {
+    for (const entry of CONVENTIONAL_TS_ENTRIES.filter((f) => project.exists(f)))
+      yield { args: [compiledPath(project, entry, outDir)], source: entry, note: `compiled by scripts.build to ${outDir}` };
+  }
+  for (const entry of CONVENTIONAL_JS_ENTRIES) yield { args: [entry], source: entry, note: 'conventional entry file', quiet: true };
+}
+
+/** scripts.start as the arguments after `node` in production, or undefined when it is no node command. */
+function translateStart(project: ProjectFiles, start: string, outDir: string | undefined): Omit<StartCandidate, 'source'> | undefined {
+  const cmd = start
+    .replace(/^cross-env\s+(?:\w+=\S+\s+)*/, '')
+    .replace(/^(?:\w+=\S+\s+)+/, '')
+    .trim();
+  const node = /^node\s+(.+)$/.exec(cmd);
+  if (node) return { args: node[1].split(/\s+/).filter((a) => a && !a.startsWith('$')), note: `"${start}"` };
+  if (/^nest\s+start/.test(cmd)) {
+    const main = outDir ? `${outDir}/main.js` : 'dist/main.js';
+    return { args: [main], note: `"${start}" runs the compiled ${main} in production` };
+  }
+  const runner = DEV_RUNNERS.exec(cmd);
+  if (!runner) return undefined;
+  const entry = cmd
+    .slice(runner[0].length)
+    .split(/\s+/)
+    .find((a) => !a.startsWith('-'));
+  if (entry && outDir && /\.(c|m)?tsx?$/.test(entry)) {
+    const compiled = compiledPath(project, entry, outDir);
+    return { args: [compiled], note: `"${start}" is a dev runner; the compiled ${compiled} runs in production` };
+  }
+  if (entry && /\.(c|m)?js$/.test(entry)) return { args: [entry], note: `"${start}" without the dev runner` };
+  return undefined;
+}
+
+/** The script file among node's arguments: the first that is neither a flag nor a flag's value. */
+function entryArg(args: string[]): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (NODE_VALUE_FLAGS.has(arg)) i++;
+    else if (!arg.startsWith('-')) return arg;
+  }
+  return undefined;
+}
+
+/**
+ * Whether `node <entry>` finds a file: in the tree (as node resolves it: the path, with .js/.mjs/.cjs,
+ * or its index.js), or written by the build (in the compile's outDir with its source in the tree, or
+ * named by the build script, or the output of a source file the build script names).
+ */
+function resolveEntry(
+  project: ProjectFiles,
+  entry: string,
+  outDir: string | undefined,
+  build: string | undefined,
+): { note?: string } | undefined {
+  const path = posix.normalize(entry).replace(/\/$/, '');
+  const forms = [path, `${path}.js`, `${path}.mjs`, `${path}.cjs`, `${path}/index.js`, `${path}/index.mjs`];
+  if (forms.some((f) => isFile(project, f))) return {};
+  if (!build) return undefined;
+  const built = forms.find((f) => /\.(c|m)?js$/.test(f));
+  if (!built) return undefined;
+  if (outDir && built.startsWith(`${outDir}/`)) {
+    const source = sourceOf(project, built.slice(outDir.length + 1));
+    if (source) return { note: `built from ${source}` };
+  }
+  const named = build.split(/[\s=]+/).map((w) => posix.normalize(w.replace(/^['"]|['"]$/g, '')));
+  if (named.includes(built) || forms.some((f) => named.includes(f))) return { note: 'written by scripts.build' };
+  const base = baseNoExt(built);
+  const sourceNamed = named.find((w) => SOURCE_FILE.test(w) && baseNoExt(w) === base && isFile(project, w));
+  if (sourceNamed && built.startsWith(`${outDir ?? 'dist'}/`)) return { note: `built from ${sourceNamed}` };
+  return undefined;
+}
+
+/** The TypeScript (or JavaScript) source in the tree that compiles to `rel` inside the outDir. */
+function sourceOf(project: ProjectFiles, rel: string): string | undefined {
+  const tsconfig = project.read('tsconfig.build.json') ?? project.read('tsconfig.json') ?? '';
+  const rootDir = /"rootDir"\s*:\s*"([^"]+)"/
+    .exec(tsconfig)?.[1]
+    ?.replace(/^\.\/?/, '')
+    .replace(/\/$/, '');
+  const stem = rel.replace(/\.(c|m)?js$/, '');
+  const ext = /\.(c|m)?js$/.exec(rel)?.[1] ?? '';
+  const dirs = rootDir !== undefined ? [rootDir] : ['src', ''];
+  return dirs
+    .flatMap((d) => [`.${ext}ts`, `.${ext}tsx`, `.${ext}js`].map((e) => posix.join(d, `${stem}${e}`)))
+    .find((f) => isFile(project, f));
+}
+
+/** A file (not a folder) of the project. */
+const isFile = (project: ProjectFiles, path: string) => project.read(path) !== undefined;
 
 /** src/main.ts with outDir dist and rootDir src -> dist/main.js. */
 function compiledPath(project: ProjectFiles, entry: string, outDir: string): string {
