@@ -127,6 +127,123 @@ describe('node detection', () => {
         ),
     );
   });
+  it('knows where Nuxt, SvelteKit, React Router and Astro write their server, and how it listens on every interface', () => {
+    const answers = { runtime: 'distroless' as const, port: 3000, healthPath: '/', service: 'app' };
+    const nuxt = detectNode(
+      memoryProject({
+        'package.json': JSON.stringify({ name: 'n', scripts: { build: 'nuxt build' }, dependencies: { nuxt: '4' } }),
+        'server/routes/healthz.get.ts': '',
+      }),
+    );
+    assert.deepEqual(
+      [nuxt.kind.value, nuxt.outDir?.value, nuxt.start.value, nuxt.port.value],
+      ['server', '.output', ['.output/server/index.mjs'], 3000],
+    );
+    assert.deepEqual(nuxt.listen?.value, { hostEnv: ['NITRO_HOST', 'HOST'], portEnv: ['NITRO_PORT'] });
+    assert.equal(nuxt.healthPath.value, '/healthz');
+    const nuxtPlan = planNode(nuxt, answers);
+    // Nitro's output carries its own node_modules: only it is copied, and nothing is pruned.
+    assert.deepEqual(nuxtPlan.dockerfile.copies, ['COPY --from=build --chown=65532:65532 /app/.output ./.output']);
+    assert.match(String(nuxtPlan.dockerfile.env), /NITRO_PORT=3000 \\\n {4}NITRO_HOST=0\.0\.0\.0 \\\n {4}HOST=0\.0\.0\.0$/);
+    assert.doesNotMatch(String((nuxtPlan.dockerfile.build as { run: string }).run), /prune/);
+
+    const kit = (adapter: string, config = `import adapter from '${adapter}';\nexport default { kit: { adapter: adapter() } };\n`) =>
+      detectNode(
+        memoryProject({
+          'package.json': JSON.stringify({
+            name: 'k',
+            scripts: { build: 'vite build' },
+            devDependencies: { '@sveltejs/kit': '2', [adapter]: '1', vite: '7' },
+          }),
+          'svelte.config.js': config,
+        }),
+      );
+    const node = kit('@sveltejs/adapter-node');
+    assert.deepEqual([node.kind.value, node.outDir?.value, node.start.value], ['server', 'build', ['build']]);
+    assert.deepEqual(node.listen?.value.hostEnv, ['HOST']);
+    const out = kit(
+      '@sveltejs/adapter-node',
+      "import adapter from '@sveltejs/adapter-node';\nexport default { kit: { adapter: adapter({ out: 'server-out' }) } };\n",
+    );
+    assert.deepEqual([out.outDir?.value, out.start.value], ['server-out', ['server-out']]);
+    const site = kit('@sveltejs/adapter-static');
+    assert.deepEqual([site.kind.value, site.outDir?.value, site.listen], ['static', 'build', undefined]);
+    assert.throws(
+      () => kit('@sveltejs/adapter-auto'),
+      /^InputError: svelte\.config\.js: SvelteKit with "@sveltejs\/adapter-auto" writes neither a Node server nor a static site/,
+    );
+
+    const rr = (deps: Record<string, Record<string, string>>) =>
+      detectNode(
+        memoryProject({
+          'package.json': JSON.stringify({
+            name: 'r',
+            scripts: { build: 'react-router build', start: 'react-router-serve ./build/server/index.js' },
+            ...deps,
+          }),
+          'app/routes.ts': "export default [index('routes/home.tsx'), route('healthz', 'routes/healthz.ts')];\n",
+        }),
+      );
+    const router = rr({ dependencies: { '@react-router/serve': '7', 'react-router': '7' }, devDependencies: { '@react-router/dev': '7' } });
+    assert.deepEqual(router.start.value, ['node_modules/@react-router/serve/bin.js', './build/server/index.js']);
+    assert.deepEqual([router.outDir?.value, router.port.value, router.healthPath.value], ['build', 3000, '/healthz']);
+    assert.deepEqual(planNode(router, answers).dockerfile.copies, [
+      'COPY --from=build --chown=65532:65532 /app/package.json ./',
+      'COPY --from=build --chown=65532:65532 /app/node_modules ./node_modules',
+      'COPY --from=build --chown=65532:65532 /app/build ./build',
+    ]);
+    assert.throws(
+      () => rr({ devDependencies: { '@react-router/dev': '7', '@react-router/serve': '7' } }),
+      /package\.json: "@react-router\/serve" must be in "dependencies"/,
+    );
+
+    const astro = (config: string) =>
+      detectNode(
+        memoryProject({
+          'package.json': JSON.stringify({
+            name: 'a',
+            scripts: { build: 'astro build' },
+            dependencies: { astro: '5', '@astrojs/node': '9' },
+          }),
+          'astro.config.mjs': config,
+        }),
+      );
+    const standalone = astro(
+      "import node from '@astrojs/node';\nexport default defineConfig({ output: 'server', adapter: node({ mode: 'standalone' }) });\n",
+    );
+    assert.deepEqual([standalone.kind.value, standalone.start.value, standalone.port.value], ['server', ['dist/server/entry.mjs'], 4321]);
+    const staticAstro = astro("export default defineConfig({ outDir: './public-site' });\n");
+    assert.deepEqual([staticAstro.kind.value, staticAstro.outDir?.value], ['static', 'public-site']);
+    assert.throws(
+      () => astro("import node from '@astrojs/node';\nexport default { adapter: node({ mode: 'middleware' }) };\n"),
+      /astro\.config\.mjs: @astrojs\/node in mode "middleware"/,
+    );
+  });
+  it('serves an Angular app from the folder its builder writes the browser files to', () => {
+    const ng = (build: Record<string, unknown>) =>
+      detectNode(
+        memoryProject({
+          'package.json': JSON.stringify({ name: 'ng', scripts: { build: 'ng build' }, dependencies: { '@angular/core': '20' } }),
+          'angular.json': JSON.stringify({
+            projects: { lib: { projectType: 'library' }, board: { projectType: 'application', architect: { build } } },
+          }),
+        }),
+      ).outDir?.value;
+    assert.equal(ng({ builder: '@angular/build:application', options: { outputPath: 'dist/board' } }), 'dist/board/browser');
+    assert.equal(ng({ builder: '@angular/build:application', options: {} }), 'dist/board/browser');
+    assert.equal(ng({ builder: '@angular/build:application', options: { outputPath: { base: 'out', browser: '' } } }), 'out');
+    assert.equal(ng({ builder: '@angular-devkit/build-angular:browser', options: { outputPath: 'dist/board' } }), 'dist/board');
+  });
+  it('serves a static site with an index.html fallback for client-side routes, on the answered port', () => {
+    const site = detectNode(
+      memoryProject({ 'package.json': JSON.stringify({ name: 's', scripts: { build: 'vite build' }, devDependencies: { vite: '7' } }) }),
+    );
+    const conf = String(planNode(site, { runtime: 'distroless', port: 9090, healthPath: '/', service: 's' }).dockerfile.nginxConf);
+    assert.match(conf, /^COPY --chown=101:101 <<'EOF' \/etc\/nginx\/conf\.d\/default\.conf\n/);
+    assert.match(conf, /\n {4}listen 9090;\n/);
+    assert.match(conf, /\n {8}try_files \$uri \$uri\/ \/index\.html;\n/);
+    assert.match(conf, /\nEOF$/);
+  });
   it('finds the port and the health route with file and line', () => {
     const f = detectNode(
       memoryProject({

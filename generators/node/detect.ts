@@ -30,6 +30,10 @@ export interface NodeFacts {
   node: Fact<ResolvedVersion>;
   packageManager: Fact<PackageManager>;
   kind: Fact<NodeKind>;
+  /** Nuxt, SvelteKit, React Router, Remix or Astro: their build output, start, port and listen variables. */
+  framework?: Framework;
+  /** The server's own variables for listening on every interface (set to 0.0.0.0) and for its port besides PORT. */
+  listen?: Fact<{ hostEnv: string[]; portEnv: string[] }>;
   /** The build script, when there is one. */
   build?: Fact<string>;
   /** Folder the build writes (dist, build, .next, ...). */
@@ -128,6 +132,161 @@ const FRAMEWORK_PORTS: Array<[string, number]> = [
   ['hono', 3000],
 ];
 
+/**
+ * A framework whose build writes its own Node server (or static site) somewhere else than a compiled
+ * dist/: where the output is, how it starts, its default port, and the variables that make it listen
+ * on every interface.
+ */
+export interface Framework {
+  /** Which one, e.g. `nuxt`, `sveltekit`: also picks its file-based routes for the healthcheck. */
+  id: 'nuxt' | 'sveltekit' | 'react-router' | 'remix' | 'astro';
+  kind: Fact<NodeKind>;
+  outDir: Fact<string>;
+  /** Arguments after `node` (a server only). */
+  start?: Fact<string[]>;
+  port?: Fact<number>;
+  /** Variables set to 0.0.0.0 so the server listens on every interface, not only on loopback. */
+  hostEnv: string[];
+  /** Variables set to the port, besides PORT. */
+  portEnv: string[];
+  /** The output carries its own dependencies (Nitro's .output): the runtime copies only the output. */
+  outputOnly: boolean;
+  /** Folders the framework writes while preparing or building: kept out of the build context. */
+  generated: string[];
+}
+
+/** The framework's config file (the first that exists) and its text. */
+function configFile(project: ProjectFiles, base: string): { file: string; text: string } | undefined {
+  for (const ext of ['js', 'mjs', 'ts', 'mts', 'cjs']) {
+    const text = project.read(`${base}.${ext}`);
+    if (text !== undefined) return { file: `${base}.${ext}`, text };
+  }
+  return undefined;
+}
+
+/** A string option in a config file, e.g. `out: 'build'` -> build. */
+const configString = (text: string | undefined, key: string) =>
+  new RegExp(`\\b${key}\\s*:\\s*['"\`]([^'"\`]+)['"\`]`)
+    .exec(text ?? '')?.[1]
+    ?.replace(/^\.\//, '')
+    .replace(/\/$/, '');
+
+function detectFramework(project: ProjectFiles, pkg: PackageJson, has: (name: string) => boolean): Framework | undefined {
+  const dep = (name: string) => `package.json dependency "${name}"`;
+  if (has('nuxt')) {
+    return {
+      id: 'nuxt',
+      kind: fact('server', dep('nuxt'), 'Nitro node-server output'),
+      outDir: fact('.output', 'Nuxt (Nitro) build output'),
+      start: fact(['.output/server/index.mjs'], 'Nuxt (Nitro) server entry'),
+      port: fact(3000, 'Nuxt default'),
+      hostEnv: ['NITRO_HOST', 'HOST'],
+      portEnv: ['NITRO_PORT'],
+      outputOnly: true,
+      generated: ['.nuxt', '.output', '.data'],
+    };
+  }
+  if (has('@sveltejs/kit')) {
+    const config = configFile(project, 'svelte.config');
+    const adapter =
+      /from\s+['"](@sveltejs\/adapter-[\w-]+)['"]/.exec(config?.text ?? '')?.[1] ??
+      ['node', 'static', 'auto'].map((a) => `@sveltejs/adapter-${a}`).find(has);
+    const where = config ? config.file : 'package.json';
+    if (adapter === '@sveltejs/adapter-node') {
+      const out = configString(config?.text, 'out');
+      return {
+        id: 'sveltekit',
+        kind: fact('server', `${where} adapter "${adapter}"`, 'SvelteKit'),
+        outDir: out ? fact(out, `${where} adapter out`) : fact('build', 'adapter-node default'),
+        start: fact([out ?? 'build'], 'adapter-node server entry', `${out ?? 'build'}/index.js`),
+        port: fact(3000, 'adapter-node default'),
+        hostEnv: ['HOST'],
+        portEnv: [],
+        outputOnly: false,
+        generated: ['.svelte-kit'],
+      };
+    }
+    if (adapter === '@sveltejs/adapter-static') {
+      const pages = configString(config?.text, 'pages');
+      return {
+        id: 'sveltekit',
+        kind: fact('static', `${where} adapter "${adapter}"`, 'SvelteKit'),
+        outDir: pages ? fact(pages, `${where} adapter pages`) : fact('build', 'adapter-static default'),
+        hostEnv: [],
+        portEnv: [],
+        outputOnly: false,
+        generated: ['.svelte-kit'],
+      };
+    }
+    throw new InputError(
+      where,
+      `SvelteKit with ${adapter ? `"${adapter}"` : 'no adapter'} writes neither a Node server nor a static site a container can run: use @sveltejs/adapter-node (a server) or @sveltejs/adapter-static (a static site)`,
+    );
+  }
+  const serve = has('@react-router/dev') ? 'react-router' : has('@remix-run/dev') ? 'remix' : undefined;
+  if (serve) {
+    // The serve CLI's package, its command and the file its "bin" names.
+    const [cli, bin, binFile] =
+      serve === 'react-router'
+        ? ['@react-router/serve', 'react-router-serve', 'bin.js']
+        : ['@remix-run/serve', 'remix-serve', 'dist/cli.js'];
+    const start = pkg.scripts?.start;
+    const server = new RegExp(`\\b${bin}\\s+(\\S+)`).exec(start ?? '')?.[1]?.replace(/^\.\//, '') ?? 'build/server/index.js';
+    if (!(pkg.dependencies && cli in pkg.dependencies))
+      throw new InputError(
+        'package.json',
+        `"${cli}" must be in "dependencies" to serve the build in production (the image keeps only those)`,
+      );
+    return {
+      id: serve,
+      kind: fact('server', dep(serve === 'react-router' ? '@react-router/dev' : '@remix-run/dev'), 'framework mode'),
+      outDir: fact(server.split('/')[0], start?.includes(bin) ? 'package.json scripts.start' : `${cli} default`),
+      // The CLI's own file, run by node: the runtime image has no shell to run node_modules/.bin scripts.
+      start: fact(
+        [`node_modules/${cli}/${binFile}`, `./${server}`],
+        start?.includes(bin) ? 'package.json scripts.start' : `${cli} default`,
+        `"${bin} ./${server}"`,
+      ),
+      port: fact(3000, `${bin} default`),
+      hostEnv: ['HOST'],
+      portEnv: [],
+      outputOnly: false,
+      generated: [serve === 'react-router' ? '.react-router' : '.cache'],
+    };
+  }
+  if (has('astro')) {
+    const config = configFile(project, 'astro.config');
+    const where = config?.file ?? 'package.json';
+    const outDir = configString(config?.text, 'outDir');
+    const out = outDir ? fact(outDir, `${where} outDir`) : fact('dist', 'Astro default');
+    if (has('@astrojs/node') && /@astrojs\/node/.test(config?.text ?? '')) {
+      if (/mode\s*:\s*['"]middleware['"]/.test(config?.text ?? ''))
+        throw new InputError(where, `@astrojs/node in mode "middleware" has no server of its own: use mode: 'standalone'`);
+      return {
+        id: 'astro',
+        kind: fact('server', `${where} adapter "@astrojs/node"`, 'standalone'),
+        outDir: out,
+        start: fact([`${out.value}/server/entry.mjs`], '@astrojs/node standalone entry'),
+        port: fact(4321, 'Astro default'),
+        hostEnv: ['HOST'],
+        portEnv: [],
+        outputOnly: false,
+        generated: ['.astro'],
+      };
+    }
+    return {
+      id: 'astro',
+      kind: fact('static', dep('astro'), 'no server adapter: a static site'),
+      outDir: out,
+      hostEnv: [],
+      portEnv: [],
+      outputOnly: false,
+      generated: ['.astro'],
+    };
+  }
+  return undefined;
+}
+
 export function readPackageJson(project: ProjectFiles): PackageJson {
   const text = project.read('package.json');
   if (text === undefined)
@@ -162,8 +321,10 @@ export function detectNode(project: ProjectFiles, context?: WorkspaceContext): N
     atRoot(detectNodeVersion(root, rootPkg, warnings, true) as Fact<ResolvedVersion>);
   const packageManager = atRoot(detectPackageManager(root, rootPkg, warnings));
 
+  const framework = detectFramework(project, pkg, has);
   let kind: Fact<NodeKind> = fact('server', 'default (no front-end framework found)');
   if (has('next')) kind = fact('next', 'package.json dependency "next"');
+  else if (framework) kind = framework.kind;
   else {
     const builder = STATIC_BUILDERS.find(has);
     const server = SERVER_DEPS.find(has);
@@ -174,14 +335,20 @@ export function detectNode(project: ProjectFiles, context?: WorkspaceContext): N
 
   const build = scripts.build ? fact(scripts.build, 'package.json scripts.build') : undefined;
   const test = scripts.test && !/no test specified/.test(scripts.test) ? fact(scripts.test, 'package.json scripts.test') : undefined;
-  const outDir = build ? detectOutDir(project, kind.value, scripts.build) : undefined;
+  const outDir = build ? (framework?.outDir ?? detectOutDir(project, kind.value, scripts.build)) : undefined;
+  if (framework && kind.value === 'server' && !build)
+    throw new InputError('package.json', `${kind.source}: the server is built by scripts.build, and there is none`);
   // Next.js traces a workspace member from the workspace root: its standalone server keeps the member's path.
   const start =
     kind.value === 'next' && context
       ? fact([`${context.member}/server.js`], 'Next.js standalone output', 'traced from the workspace root')
-      : detectStart(project, pkg, kind.value, outDir?.value, warnings);
-  const port = detectPort(project, pkg, kind.value, start.value);
-  const healthPath = detectHealthPath(project, kind.value);
+      : (framework?.start ?? detectStart(project, pkg, kind.value, outDir?.value, warnings));
+  const port = framework?.port ?? detectPort(project, pkg, kind.value, start.value);
+  const healthPath = detectHealthPath(project, kind.value, framework?.id);
+  const listen =
+    framework && kind.value === 'server'
+      ? fact({ hostEnv: framework.hostEnv, portEnv: framework.portEnv }, kind.source, framework.kind.note)
+      : undefined;
   const native = detectNative(project, deps);
 
   const manifestExtras = ['.npmrc', '.yarnrc.yml', '.yarnrc', 'pnpm-workspace.yaml', 'bunfig.toml', '.pnpmfile.cjs'].filter((f) =>
@@ -211,6 +378,8 @@ export function detectNode(project: ProjectFiles, context?: WorkspaceContext): N
     node,
     packageManager,
     kind,
+    framework,
+    listen,
     build,
     outDir,
     test,
@@ -369,6 +538,8 @@ function detectOutDir(project: ProjectFiles, kind: NodeKind, buildScript: string
       );
     }
   }
+  const angular = project.read('angular.json');
+  if (angular !== undefined) return angularOutDir(angular);
   const vite = ['vite.config.ts', 'vite.config.js', 'vite.config.mjs'].find((f) => project.exists(f));
   if (vite) {
     const outDir = /outDir\s*:\s*['"]([^'"]+)['"]/.exec(project.read(vite) ?? '')?.[1];
@@ -377,11 +548,39 @@ function detectOutDir(project: ProjectFiles, kind: NodeKind, buildScript: string
   const flag = /--out-?dir[= ]([\w./-]+)/i.exec(buildScript ?? '')?.[1];
   if (flag) return fact(flag.replace(/^\.\//, ''), 'package.json scripts.build');
   if (buildScript?.includes('react-scripts')) return fact('build', 'react-scripts default');
-  if (project.exists('angular.json')) {
-    const out = /"outputPath"\s*:\s*"([^"]+)"/.exec(project.read('angular.json') ?? '')?.[1];
-    if (out) return fact(`${out}/browser`, 'angular.json outputPath');
-  }
   return fact('dist', 'default (no outDir found)');
+}
+
+/**
+ * Where `ng build` writes the browser files: the application builder (Angular 17+) writes them to
+ * <outputPath>/browser (outputPath defaults to dist/<project>; an object names base and browser), the
+ * older browser builder to outputPath itself.
+ */
+function angularOutDir(text: string): Fact<string> {
+  interface AngularProject {
+    projectType?: string;
+    architect?: { build?: { builder?: string; options?: { outputPath?: string | { base?: string; browser?: string } } } };
+  }
+  const json = parseJsonFile<{ projects?: Record<string, AngularProject> }>('angular.json', text);
+  const projects = Object.entries(json?.projects ?? {});
+  const [name, project] = projects.find(([, p]) => p.projectType === 'application') ?? projects[0] ?? [];
+  if (!name || !project) throw new InputError('angular.json', 'has no project to build');
+  const build = project.architect?.build;
+  const outputPath = build?.options?.outputPath;
+  const source = `angular.json projects.${name}`;
+  if (/:browser(-esbuild)?$/.test(build?.builder ?? '') && typeof outputPath === 'string')
+    return fact(outputPath.replace(/^\.\//, '').replace(/\/$/, ''), `${source} outputPath`, `${build?.builder} writes there`);
+  if (typeof outputPath === 'object') {
+    const base = (outputPath.base ?? `dist/${name}`).replace(/^\.\//, '').replace(/\/$/, '');
+    const browser = outputPath.browser ?? 'browser';
+    return fact(browser ? `${base}/${browser}` : base, `${source} outputPath`);
+  }
+  const base = (outputPath ?? `dist/${name}`).replace(/^\.\//, '').replace(/\/$/, '');
+  return fact(
+    `${base}/browser`,
+    outputPath ? `${source} outputPath` : `${source} (default outputPath dist/${name})`,
+    'the application builder writes browser/',
+  );
 }
 
 /** Command runners and dev tools that must not run in production, mapped to what they wrap. */
@@ -618,7 +817,19 @@ function detectPort(project: ProjectFiles, pkg: PackageJson, kind: NodeKind, sta
 
 const baseNoExt = (path: string | undefined) => (path ?? '').replace(/^.*\//, '').replace(/\.[^.]+$/, '');
 
-function detectHealthPath(project: ProjectFiles, kind: NodeKind): Fact<string> {
+/** File-based routes of the frameworks: the file that answers a path (`server/routes/healthz.get.ts` -> /healthz). */
+const FILE_ROUTES: Record<Framework['id'], Array<[RegExp, string]>> = {
+  nuxt: [
+    [/^server\/routes\/(.+?)(?:\.(?:get|head))?\.[cm]?[jt]s$/, '/$1'],
+    [/^server\/api\/(.+?)(?:\.(?:get|head))?\.[cm]?[jt]s$/, '/api/$1'],
+  ],
+  sveltekit: [[/^src\/routes\/(.+)\/\+server\.[jt]s$/, '/$1']],
+  astro: [[/^src\/pages\/(.+)\.[jt]s$/, '/$1']],
+  'react-router': [[/^app\/routes\/(.+?)\.[jt]sx?$/, '/$1']],
+  remix: [[/^app\/routes\/(.+?)\.[jt]sx?$/, '/$1']],
+};
+
+function detectHealthPath(project: ProjectFiles, kind: NodeKind, framework?: Framework['id']): Fact<string> {
   if (kind === 'static') return fact('/', 'static site');
   const dirs = kind === 'next' ? ['app', 'pages', 'src'] : ['src', 'app', 'server', 'lib', ''];
   const files = walk(project, dirs, (p) => SOURCE_FILE.test(p), 400);
@@ -632,6 +843,14 @@ function detectHealthPath(project: ProjectFiles, kind: NodeKind): Fact<string> {
       if (kind === 'next' && new RegExp(`(^|/)(app|pages)${path}(/route)?\\.[jt]sx?$`).test(file.replace(/^src\//, ''))) {
         return fact(path, file);
       }
+      // The frameworks' file-based routes, and React Router's route('healthz', ...) in app/routes.ts.
+      const routes = framework ? FILE_ROUTES[framework] : [];
+      if (routes.some(([re, to]) => re.test(file) && file.replace(re, to) === path)) return fact(path, file);
+      const configured =
+        framework === 'react-router' && /^app\/routes\.[jt]s$/.test(file)
+          ? new RegExp(`route\\(\\s*['"]${path.slice(1)}['"]`).exec(text)
+          : null;
+      if (configured) return fact(path, `${file}:${lineOf(text, configured.index)}`);
     }
   }
   return fact('/', 'default (no /healthz or /health route found)');

@@ -89,6 +89,7 @@ export default class NodeGenerator extends ServiceGenerator {
           : []),
         ...(f.test ? [{ label: 'test', value: `"${f.test.value}"`, source: f.test.source }] : []),
         { label: 'port', value: String(answers.port), source: a.port.source },
+        ...(f.listen ? [{ label: 'listen', value: listenValue(f.listen.value), source: f.listen.source, note: f.listen.note }] : []),
         { label: 'healthcheck', value: answers.healthPath, source: a['health-path'].source },
         { label: 'native modules', value: f.native.value.length ? f.native.value.join(', ') : 'none', source: f.native.source },
         f.kind.value === 'static'
@@ -109,6 +110,11 @@ export default class NodeGenerator extends ServiceGenerator {
       '# Private registry credentials for the build, e.g. //registry.npmjs.org/:_authToken=...\n',
     );
   }
+}
+
+/** `0.0.0.0 (HOST=0.0.0.0, FASTIFY_PORT=port)`: the variables the image sets for the app to listen on every interface. */
+function listenValue(listen: NonNullable<NodeFacts['listen']>['value']): string {
+  return `0.0.0.0 via ${[...listen.hostEnv.map((v) => `${v}=0.0.0.0`), ...listen.portEnv.map((v) => `${v}=<port>`)].join(', ')}`;
 }
 
 function workspaceNote(needs: string[]): string {
