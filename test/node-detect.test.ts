@@ -244,6 +244,59 @@ describe('node detection', () => {
     assert.match(conf, /\n {8}try_files \$uri \$uri\/ \/index\.html;\n/);
     assert.match(conf, /\nEOF$/);
   });
+  it('makes a server that listens on loopback listen on every interface through its own setting, or says why it cannot', () => {
+    const server = (code: string, extra: Record<string, string> = {}) =>
+      detectNode(memoryProject({ 'package.json': pkg({ dependencies: { fastify: '5' } }), 'index.js': code, ...extra }));
+    const env = server("const app = require('fastify')();\napp.listen({ port: 3000, host: process.env.BIND_HOST ?? '127.0.0.1' });\n");
+    assert.deepEqual(env.listen?.value, { hostEnv: ['BIND_HOST'], portEnv: [] });
+    assert.equal(env.listen?.source, 'index.js:2');
+    assert.match(
+      String(planNode(env, { runtime: 'distroless', port: 3000, healthPath: '/', service: 'a' }).dockerfile.env),
+      /BIND_HOST=0\.0\.0\.0$/,
+    );
+    // Through a variable.
+    const viaVar = server("const host = process.env.HOST || 'localhost';\nconst port = 3000;\nserver.listen(port, host);\n");
+    assert.deepEqual(viaVar.listen?.value.hostEnv, ['HOST']);
+    // Hard-coded: a warning with the file and line; nothing to set.
+    const fixed = server("const http = require('node:http');\n\nhttp.createServer(h).listen(8080, 'localhost');\n");
+    assert.equal(fixed.listen, undefined);
+    assert.ok(
+      fixed.warnings.some((w) =>
+        w.startsWith('index.js:3: the server listens on localhost only (hard-coded), so it is unreachable from outside the container'),
+      ),
+    );
+    // A database host with a loopback default is not the server's address.
+    const db = server(
+      "const dbHost = process.env.DB_HOST || 'localhost';\nconnect(dbHost);\napp.listen({ port: 3000, host: '0.0.0.0' });\n",
+    );
+    assert.equal(db.listen, undefined);
+    assert.ok(!db.warnings.some((w) => /hard-coded/.test(w)));
+  });
+  it('runs fastify start (fastify-cli) with its own file, FASTIFY_PORT and FASTIFY_ADDRESS=0.0.0.0', () => {
+    const cli = (start: string, where = 'dependencies') =>
+      detectNode(
+        memoryProject({
+          'package.json': JSON.stringify({ name: 'f', main: 'app.js', scripts: { start }, [where]: { fastify: '5', 'fastify-cli': '8' } }),
+          'app.js': "module.exports = async (app) => { app.get('/healthz', async () => ({ ok: true })); };\n",
+        }),
+      );
+    const f = cli('fastify start -l info app.js');
+    assert.deepEqual(f.start.value, ['node_modules/fastify-cli/cli.js', 'start', '-l', 'info', 'app.js']);
+    assert.deepEqual([f.port.value, f.port.source], [3000, 'fastify-cli default']);
+    assert.deepEqual(f.listen?.value, { hostEnv: ['FASTIFY_ADDRESS'], portEnv: ['FASTIFY_PORT'] });
+    const env = String(planNode(f, { runtime: 'distroless', port: 3000, healthPath: '/healthz', service: 'f' }).dockerfile.env);
+    assert.match(env, /FASTIFY_PORT=3000 \\\n {4}FASTIFY_ADDRESS=0\.0\.0\.0$/);
+    // Address, port and dev flags are dropped (a flag beats the variables); the port flag is the detected port.
+    const flags = cli('fastify start -w -P --address 127.0.0.1 -p 8081 app.js');
+    assert.deepEqual(flags.start.value, ['node_modules/fastify-cli/cli.js', 'start', 'app.js']);
+    assert.deepEqual([flags.port.value, flags.port.note], [8081, 'its --port flag']);
+    // The plugin file must be in the tree, and fastify-cli among the production dependencies.
+    assert.throws(
+      () => cli('fastify start -l info server.js'),
+      /no start command names a file in the tree; tried package\.json scripts\.start names server\.js/,
+    );
+    assert.throws(() => cli('fastify start app.js', 'devDependencies'), /package\.json: "fastify-cli" must be in "dependencies"/);
+  });
   it('finds the port and the health route with file and line', () => {
     const f = detectNode(
       memoryProject({

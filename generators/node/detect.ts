@@ -343,12 +343,13 @@ export function detectNode(project: ProjectFiles, context?: WorkspaceContext): N
     kind.value === 'next' && context
       ? fact([`${context.member}/server.js`], 'Next.js standalone output', 'traced from the workspace root')
       : (framework?.start ?? detectStart(project, pkg, kind.value, outDir?.value, warnings));
-  const port = framework?.port ?? detectPort(project, pkg, kind.value, start.value);
+  const fastifyCli = start.value[0] === FASTIFY_CLI ? fastifyCliFacts(pkg, start.source) : undefined;
+  const port = framework?.port ?? fastifyCli?.port ?? detectPort(project, pkg, kind.value, start.value);
   const healthPath = detectHealthPath(project, kind.value, framework?.id);
   const listen =
     framework && kind.value === 'server'
       ? fact({ hostEnv: framework.hostEnv, portEnv: framework.portEnv }, kind.source, framework.kind.note)
-      : undefined;
+      : (fastifyCli?.listen ?? (kind.value === 'server' ? detectBind(project, warnings) : undefined));
   const native = detectNative(project, deps);
 
   const manifestExtras = ['.npmrc', '.yarnrc.yml', '.yarnrc', 'pnpm-workspace.yaml', 'bunfig.toml', '.pnpmfile.cjs'].filter((f) =>
@@ -609,6 +610,10 @@ interface StartCandidate {
   note?: string;
   /** A conventional file name: not worth a warning when it is missing. */
   quiet?: boolean;
+  /** The file that must be in the tree, when it is not the script node runs (fastify start app.js). */
+  file?: string;
+  /** A runner that loads a module (fastify start): when its file is missing, plain `node <main>` is no fallback. */
+  final?: boolean;
 }
 
 /**
@@ -630,7 +635,7 @@ function detectStart(
   // What was tried and not used: said as warnings (conventional file names only in the error).
   const rejected: Array<{ text: string; quiet?: boolean }> = [];
   for (const candidate of startCandidates(project, pkg, outDir, rejected)) {
-    const entry = entryArg(candidate.args);
+    const entry = candidate.file ?? entryArg(candidate.args);
     const resolved =
       entry === undefined ? undefined : resolveEntry(project, entry === '.' ? (pkg.main ?? 'index.js') : entry, outDir, build);
     if (resolved) {
@@ -648,6 +653,7 @@ function detectStart(
                 : `${candidate.source} names ${entry}, which is not in the tree${build ? ' and not written by scripts.build' : ''}: not used`,
           },
     );
+    if (candidate.final) break;
   }
   throw new InputError(
     'package.json',
@@ -682,12 +688,16 @@ function* startCandidates(
 
 /** scripts.start as the arguments after `node` in production, or undefined when it is no node command. */
 function translateStart(project: ProjectFiles, start: string, outDir: string | undefined): Omit<StartCandidate, 'source'> | undefined {
-  const cmd = start
-    .replace(/^cross-env\s+(?:\w+=\S+\s+)*/, '')
-    .replace(/^(?:\w+=\S+\s+)+/, '')
-    .trim();
+  const cmd = withoutEnv(start);
   const node = /^node\s+(.+)$/.exec(cmd);
   if (node) return { args: node[1].split(/\s+/).filter((a) => a && !a.startsWith('$')), note: `"${start}"` };
+  const fastify = parseFastifyStart(cmd);
+  if (fastify) {
+    const dropped = fastify.dropped.length
+      ? `; without ${fastify.dropped.join(' ')} (dev flags; address and port come from the environment)`
+      : '';
+    return { args: [FASTIFY_CLI, 'start', ...fastify.args], file: fastify.file, final: true, note: `"${start}"${dropped}` };
+  }
   if (/^nest\s+start/.test(cmd)) {
     const main = outDir ? `${outDir}/main.js` : 'dist/main.js';
     return { args: [main], note: `"${start}" runs the compiled ${main} in production` };
@@ -704,6 +714,40 @@ function translateStart(project: ProjectFiles, start: string, outDir: string | u
   }
   if (entry && /\.(c|m)?js$/.test(entry)) return { args: [entry], note: `"${start}" without the dev runner` };
   return undefined;
+}
+
+/** A script without its leading variables (`cross-env NODE_ENV=production node app.js` -> `node app.js`). */
+const withoutEnv = (script: string) =>
+  script
+    .replace(/^cross-env\s+(?:\w+=\S+\s+)*/, '')
+    .replace(/^(?:\w+=\S+\s+)+/, '')
+    .trim();
+
+/** fastify-cli's own file, run by node (the runtime image has no shell for node_modules/.bin scripts). */
+const FASTIFY_CLI = 'node_modules/fastify-cli/cli.js';
+
+/**
+ * `fastify start [flags] app.js` (fastify-cli): the arguments to keep, the plugin file, and the port and
+ * address flags, which are dropped with the dev flags (watch, pretty logs): a flag beats FASTIFY_PORT
+ * and FASTIFY_ADDRESS, which the image sets so the server listens on every interface at the answered port.
+ */
+function parseFastifyStart(cmd: string): { args: string[]; file?: string; port?: number; dropped: string[] } | undefined {
+  const m = /^(?:npx\s+)?fastify\s+start\s+(.*)$/.exec(cmd);
+  if (!m) return undefined;
+  const words = m[1].split(/\s+/).filter(Boolean);
+  const args: string[] = [];
+  const dropped: string[] = [];
+  let port: number | undefined;
+  for (let i = 0; i < words.length; i++) {
+    const [flag, inline] = words[i].split(/=(.*)/s);
+    if (['-p', '--port', '-a', '--address'].includes(flag)) {
+      const value = inline ?? words[++i];
+      if (flag === '-p' || flag === '--port') port = Number(value);
+      dropped.push(`${flag} ${value}`);
+    } else if (['-w', '--watch', '-P', '--pretty-logs', '-V', '--verbose-watch'].includes(flag)) dropped.push(flag);
+    else args.push(words[i]);
+  }
+  return { args, file: args.filter((a) => !a.startsWith('-')).pop(), port: Number.isInteger(port) ? port : undefined, dropped };
 }
 
 /** The script file among node's arguments: the first that is neither a flag nor a flag's value. */
@@ -763,6 +807,21 @@ function sourceOf(project: ProjectFiles, rel: string): string | undefined {
 /** A file (not a folder) of the project. */
 const isFile = (project: ProjectFiles, path: string) => project.read(path) !== undefined;
 
+/** fastify start: the port (its flag, else fastify-cli's default) and FASTIFY_ADDRESS, as it listens on 127.0.0.1 by default. */
+function fastifyCliFacts(pkg: PackageJson, source: string): { port: Fact<number>; listen: Fact<{ hostEnv: string[]; portEnv: string[] }> } {
+  if (!pkg.dependencies?.['fastify-cli'])
+    throw new InputError(
+      'package.json',
+      '"fastify-cli" must be in "dependencies" for "fastify start" in production (the image keeps only those)',
+    );
+  const script = source.endsWith('start:prod') ? pkg.scripts?.['start:prod'] : pkg.scripts?.start;
+  const flag = parseFastifyStart(withoutEnv(script ?? ''))?.port;
+  return {
+    port: flag ? fact(flag, source, 'its --port flag') : fact(3000, 'fastify-cli default'),
+    listen: fact({ hostEnv: ['FASTIFY_ADDRESS'], portEnv: ['FASTIFY_PORT'] }, source, 'fastify start listens on 127.0.0.1 unless told'),
+  };
+}
+
 /** src/main.ts with outDir dist and rootDir src -> dist/main.js. */
 function compiledPath(project: ProjectFiles, entry: string, outDir: string): string {
   const tsconfig = project.read('tsconfig.build.json') ?? project.read('tsconfig.json') ?? '';
@@ -813,6 +872,52 @@ function detectPort(project: ProjectFiles, pkg: PackageJson, kind: NodeKind, sta
   const framework = FRAMEWORK_PORTS.find(([dep]) => dep in deps);
   if (framework) return fact(framework[1], `${framework[0]} default`);
   return fact(3000, 'default (no port found in the source)');
+}
+
+const LOOPBACK = String.raw`(?:127\.0\.0\.1|localhost|::1)`;
+
+/**
+ * A server that listens on loopback only cannot be reached from outside its container. In each
+ * `.listen(...)` or `serve(...)` call (and the variables it uses): a host from an environment variable
+ * with a loopback default gives that variable (set to 0.0.0.0 by the image); a hard-coded loopback host
+ * is a warning naming the file and line, as no setting of the app can change it.
+ */
+function detectBind(project: ProjectFiles, warnings: string[]): Fact<{ hostEnv: string[]; portEnv: string[] }> | undefined {
+  const fromEnv = new RegExp(String.raw`process\.env\.(\w+)\s*(?:\|\||\?\?)\s*['"\`](${LOOPBACK})['"\`]`);
+  const literal = new RegExp(String.raw`['"\`](${LOOPBACK})['"\`]`);
+  for (const file of sourceFiles(project)) {
+    const text = project.read(file) ?? '';
+    for (const call of text.matchAll(/(?:\.listen|\bserve)\(/g)) {
+      const at = `${file}:${lineOf(text, call.index)}`;
+      const args = insideParens(text, call.index + call[0].length - 1);
+      // The call's arguments, then what its variables are set to (`const host = process.env.HOST ?? 'localhost'`).
+      const initializers = [...new Set(args.match(/[A-Za-z_$][\w$]*/g) ?? [])].map(
+        (id) => new RegExp(String.raw`(?:const|let|var)\s+${id.replace(/\$/g, '\\$')}\s*=\s*([^;\n]+)`).exec(text)?.[1] ?? '',
+      );
+      for (const expr of [args, ...initializers]) {
+        const env = fromEnv.exec(expr);
+        if (env) return fact({ hostEnv: [env[1]], portEnv: [] }, at, `process.env.${env[1]} defaults to ${env[2]}`);
+        const fixed = literal.exec(expr);
+        if (fixed) {
+          warnings.push(
+            `${at}: the server listens on ${fixed[1]} only (hard-coded), so it is unreachable from outside the container; read the host from an environment variable (process.env.HOST) or listen on 0.0.0.0`,
+          );
+          return undefined;
+        }
+      }
+    }
+  }
+  return undefined;
+}
+
+/** The text between the parenthesis at `open` and its matching one (strings are not looked into). */
+function insideParens(text: string, open: number): string {
+  let depth = 0;
+  for (let i = open; i < text.length && i < open + 2000; i++) {
+    if (text[i] === '(') depth++;
+    else if (text[i] === ')' && --depth === 0) return text.slice(open + 1, i);
+  }
+  return text.slice(open + 1, open + 2000);
 }
 
 const baseNoExt = (path: string | undefined) => (path ?? '').replace(/^.*\//, '').replace(/\.[^.]+$/, '');
