@@ -18,6 +18,24 @@ describe('node detection', () => {
     assert.deepEqual(f.packageManager.value, { name: 'pnpm', version: '9.15.0', lockfile: 'pnpm-lock.yaml', berry: false });
     assert.equal(f.packageManager.source, 'package.json "packageManager"');
   });
+  it('installs the npm that "packageManager" pins in the build stages', () => {
+    const pinned = detectNode(
+      memoryProject({ 'package.json': pkg({ packageManager: 'npm@10.9.9' }), 'package-lock.json': '{}', 'index.js': '' }),
+    );
+    assert.deepEqual(pinned.packageManager.value, { name: 'npm', version: '10.9.9', lockfile: 'package-lock.json', berry: false });
+    const plan = planNode(pinned, { runtime: 'distroless', port: 3000, healthPath: '/', service: 'app' });
+    assert.match(
+      String((plan.dockerfile.depsSetup as string[]).at(-1)),
+      /--mount=type=cache,target=\/root\/\.npm \\\n {4}npm install -g npm@10\.9\.9$/,
+    );
+    // Without a pin, the image's own npm.
+    const bundled = detectNode(memoryProject({ 'package.json': pkg({}), 'package-lock.json': '{}', 'index.js': '' }));
+    assert.ok(
+      !(planNode(bundled, { runtime: 'distroless', port: 3000, healthPath: '/', service: 'app' }).dockerfile.depsSetup as string[]).some(
+        (s) => /npm install -g/.test(s),
+      ),
+    );
+  });
   it('matches pnpm to the lockfile format (a v6 lockfile needs pnpm 8)', () => {
     const f = detectNode(memoryProject({ 'package.json': pkg({}), 'pnpm-lock.yaml': "lockfileVersion: '6.0'\n", 'index.js': '' }));
     assert.equal(f.packageManager.value.version, '8.15.9');

@@ -15,7 +15,7 @@ export type PackageManagerName = 'npm' | 'pnpm' | 'yarn' | 'bun';
 
 export interface PackageManager {
   name: PackageManagerName;
-  /** Exact version to run (npm: the one bundled with the Node image, so undefined). */
+  /** Exact version to run (npm: the one bundled with the Node image, undefined, unless "packageManager" pins one). */
   version?: string;
   /** Lockfile name, undefined when the project has none. */
   lockfile?: string;
@@ -491,7 +491,11 @@ function detectPackageManager(project: ProjectFiles, pkg: PackageJson, warnings:
     const lockfile = lockfiles.find(([file, pm]) => pm === name && project.exists(file))?.[0];
     if (!lockfile) warnings.push(`no lockfile for ${name}: dependencies are resolved at build time, so builds are not reproducible`);
     const berry = name === 'yarn' && semver.major(version) >= 2;
-    return fact({ name, version: name === 'npm' ? version : version, lockfile, berry }, 'package.json "packageManager"');
+    return fact(
+      { name, version, lockfile, berry },
+      'package.json "packageManager"',
+      name === 'npm' ? 'installed in the build stages' : undefined,
+    );
   }
   if (!lock) {
     warnings.push('no lockfile: dependencies are resolved at build time, so builds are not reproducible; commit a lockfile');

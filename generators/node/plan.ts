@@ -70,6 +70,8 @@ export function packageManagerCommands(pm: PackageManager): PmCommands {
   switch (pm.name) {
     case 'npm':
       return {
+        // "packageManager": "npm@X" pins npm: installed over the image's own npm, as pnpm and yarn are.
+        setup: pm.version ? `npm install -g npm@${pm.version}` : undefined,
         install: lock ? 'npm ci' : 'npm install',
         prodInstall: lock ? 'npm ci --omit=dev' : 'npm install --omit=dev',
         prune: 'npm prune --omit=dev',
