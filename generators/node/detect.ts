@@ -665,6 +665,18 @@ function detectStart(
   );
 }
 
+/**
+ * A start command given by the user (`--start`, or saved in .yo-rc.json): the problem when the file
+ * it names is not in the tree and not written by the build, else undefined.
+ */
+export function startProblem(project: ProjectFiles, args: string[], facts: NodeFacts): string | undefined {
+  const entry = entryArg(args);
+  if (entry === undefined) return 'names no file to run';
+  const main = readPackageJson(project).main ?? 'index.js';
+  if (resolveEntry(project, entry === '.' ? main : entry, facts.outDir?.value, facts.build?.value)) return undefined;
+  return `names ${entry}, which is not in the tree${facts.build ? ' and not written by scripts.build' : ''}`;
+}
+
 /** Every source of a start command, in order; a source that cannot be translated is added to `rejected`. */
 function* startCandidates(
   project: ProjectFiles,
