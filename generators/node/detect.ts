@@ -145,12 +145,12 @@ export interface Framework {
   /** Arguments after `node` (a server only). */
   start?: Fact<string[]>;
   port?: Fact<number>;
-  /** Variables set to 0.0.0.0 so the server listens on every interface, not only on loopback. */
-  hostEnv: string[];
+  /** Variables set to 0.0.0.0 so the server listens on every interface, not only on loopback (a server only). */
+  hostEnv?: string[];
   /** Variables set to the port, besides PORT. */
-  portEnv: string[];
+  portEnv?: string[];
   /** The output carries its own dependencies (Nitro's .output): the runtime copies only the output. */
-  outputOnly: boolean;
+  outputOnly?: boolean;
   /** Folders the framework writes while preparing or building: kept out of the build context. */
   generated: string[];
 }
@@ -201,8 +201,6 @@ function detectFramework(project: ProjectFiles, pkg: PackageJson, has: (name: st
         start: fact([out ?? 'build'], 'adapter-node server entry', `${out ?? 'build'}/index.js`),
         port: fact(3000, 'adapter-node default'),
         hostEnv: ['HOST'],
-        portEnv: [],
-        outputOnly: false,
         generated: ['.svelte-kit'],
       };
     }
@@ -212,9 +210,6 @@ function detectFramework(project: ProjectFiles, pkg: PackageJson, has: (name: st
         id: 'sveltekit',
         kind: fact('static', `${where} adapter "${adapter}"`, 'SvelteKit'),
         outDir: pages ? fact(pages, `${where} adapter pages`) : fact('build', 'adapter-static default'),
-        hostEnv: [],
-        portEnv: [],
-        outputOnly: false,
         generated: ['.svelte-kit'],
       };
     }
@@ -249,8 +244,6 @@ function detectFramework(project: ProjectFiles, pkg: PackageJson, has: (name: st
       ),
       port: fact(3000, `${bin} default`),
       hostEnv: ['HOST'],
-      portEnv: [],
-      outputOnly: false,
       generated: [serve === 'react-router' ? '.react-router' : '.cache'],
     };
   }
@@ -269,8 +262,6 @@ function detectFramework(project: ProjectFiles, pkg: PackageJson, has: (name: st
         start: fact([`${out.value}/server/entry.mjs`], '@astrojs/node standalone entry'),
         port: fact(4321, 'Astro default'),
         hostEnv: ['HOST'],
-        portEnv: [],
-        outputOnly: false,
         generated: ['.astro'],
       };
     }
@@ -278,9 +269,6 @@ function detectFramework(project: ProjectFiles, pkg: PackageJson, has: (name: st
       id: 'astro',
       kind: fact('static', dep('astro'), 'no server adapter: a static site'),
       outDir: out,
-      hostEnv: [],
-      portEnv: [],
-      outputOnly: false,
       generated: ['.astro'],
     };
   }
@@ -348,7 +336,7 @@ export function detectNode(project: ProjectFiles, context?: WorkspaceContext): N
   const healthPath = detectHealthPath(project, kind.value, framework?.id);
   const listen =
     framework && kind.value === 'server'
-      ? fact({ hostEnv: framework.hostEnv, portEnv: framework.portEnv }, kind.source, framework.kind.note)
+      ? fact({ hostEnv: framework.hostEnv ?? [], portEnv: framework.portEnv ?? [] }, kind.source, framework.kind.note)
       : (fastifyCli?.listen ?? (kind.value === 'server' ? detectBind(project, warnings) : undefined));
   const native = detectNative(project, deps);
 
