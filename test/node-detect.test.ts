@@ -164,6 +164,10 @@ describe('node detection', () => {
     assert.deepEqual(nuxtPlan.dockerfile.copies, ['COPY --from=build --chown=65532:65532 /app/.output ./.output']);
     assert.match(String(nuxtPlan.dockerfile.env), /NITRO_PORT=3000 \\\n {4}NITRO_HOST=0\.0\.0\.0 \\\n {4}HOST=0\.0\.0\.0$/);
     assert.doesNotMatch(String((nuxtPlan.dockerfile.build as { run: string }).run), /prune/);
+    const generated = detectNode(
+      memoryProject({ 'package.json': JSON.stringify({ name: 'n', scripts: { build: 'nuxt generate' }, dependencies: { nuxt: '4' } }) }),
+    );
+    assert.deepEqual([generated.kind.value, generated.outDir?.value, generated.listen], ['static', '.output/public', undefined]);
 
     const kit = (adapter: string, config = `import adapter from '${adapter}';\nexport default { kit: { adapter: adapter() } };\n`) =>
       detectNode(

@@ -174,6 +174,14 @@ const configString = (text: string | undefined, key: string) =>
 function detectFramework(project: ProjectFiles, pkg: PackageJson, has: (name: string) => boolean): Framework | undefined {
   const dep = (name: string) => `package.json dependency "${name}"`;
   if (has('nuxt')) {
+    // `nuxt generate` (or `nuxi generate`) prerenders every page: a static site in .output/public.
+    if (/\bnux[ti]\s+generate\b/.test(pkg.scripts?.build ?? ''))
+      return {
+        id: 'nuxt',
+        kind: fact('static', 'package.json scripts.build', `"${pkg.scripts?.build}" prerenders a static site`),
+        outDir: fact('.output/public', 'nuxt generate output'),
+        generated: ['.nuxt', '.output', '.data'],
+      };
     return {
       id: 'nuxt',
       kind: fact('server', dep('nuxt'), 'Nitro node-server output'),
