@@ -120,7 +120,7 @@ export default class NodeGenerator extends ServiceGenerator {
   }
 }
 
-/** `0.0.0.0 (HOST=0.0.0.0, FASTIFY_PORT=port)`: the variables the image sets for the app to listen on every interface. */
+/** `0.0.0.0 via FASTIFY_ADDRESS=0.0.0.0, FASTIFY_PORT=<port>`: the variables the image sets so the app listens on every interface. */
 function listenValue(listen: NonNullable<NodeFacts['listen']>['value']): string {
   return `0.0.0.0 via ${[...listen.hostEnv.map((v) => `${v}=0.0.0.0`), ...listen.portEnv.map((v) => `${v}=<port>`)].join(', ')}`;
 }
