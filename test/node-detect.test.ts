@@ -255,6 +255,17 @@ describe('node detection', () => {
     assert.equal(ng({ builder: '@angular/build:application', options: {} }), 'dist/board/browser');
     assert.equal(ng({ builder: '@angular/build:application', options: { outputPath: { base: 'out', browser: '' } } }), 'out');
     assert.equal(ng({ builder: '@angular-devkit/build-angular:browser', options: { outputPath: 'dist/board' } }), 'dist/board');
+    // The CLI's build cache stays out of the build context.
+    const app = detectNode(
+      memoryProject({
+        'package.json': JSON.stringify({ name: 'ng', scripts: { build: 'ng build' }, dependencies: { '@angular/core': '20' } }),
+        'angular.json': JSON.stringify({ projects: { board: { projectType: 'application' } } }),
+      }),
+    );
+    const ignored = planNode(app, { runtime: 'distroless', port: 8080, healthPath: '/', service: 'ng' }).dockerignore.groups.flatMap(
+      (g) => g.entries,
+    );
+    assert.ok(ignored.includes('.angular'), ignored.join(' '));
   });
   it('serves a static site with an index.html fallback for client-side routes, on the answered port', () => {
     const site = detectNode(

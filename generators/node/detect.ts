@@ -139,7 +139,7 @@ const FRAMEWORK_PORTS: Array<[string, number]> = [
  */
 export interface Framework {
   /** Which one, e.g. `nuxt`, `sveltekit`: also picks its file-based routes for the healthcheck. */
-  id: 'nuxt' | 'sveltekit' | 'react-router' | 'remix' | 'astro';
+  id: 'nuxt' | 'sveltekit' | 'react-router' | 'remix' | 'astro' | 'angular';
   kind: Fact<NodeKind>;
   outDir: Fact<string>;
   /** Arguments after `node` (a server only). */
@@ -255,6 +255,15 @@ function detectFramework(project: ProjectFiles, pkg: PackageJson, has: (name: st
       generated: [serve === 'react-router' ? '.react-router' : '.cache'],
     };
   }
+  const angular = project.read('angular.json');
+  if (angular !== undefined && has('@angular/core'))
+    return {
+      id: 'angular',
+      kind: fact('static', 'angular.json', 'an Angular app built by ng build'),
+      outDir: angularOutDir(angular),
+      // The CLI's build cache (often hundreds of MB) stays out of the build context.
+      generated: ['.angular'],
+    };
   if (has('astro')) {
     const config = configFile(project, 'astro.config');
     const where = config?.file ?? 'package.json';
@@ -539,8 +548,6 @@ function detectOutDir(project: ProjectFiles, kind: NodeKind, buildScript: string
       );
     }
   }
-  const angular = project.read('angular.json');
-  if (angular !== undefined) return angularOutDir(angular);
   const vite = ['vite.config.ts', 'vite.config.js', 'vite.config.mjs'].find((f) => project.exists(f));
   if (vite) {
     const outDir = /outDir\s*:\s*['"]([^'"]+)['"]/.exec(project.read(vite) ?? '')?.[1];
@@ -944,6 +951,7 @@ const FILE_ROUTES: Record<Framework['id'], Array<[RegExp, string]>> = {
   astro: [[/^src\/pages\/(.+)\.[jt]s$/, '/$1']],
   'react-router': [[/^app\/routes\/(.+?)\.[jt]sx?$/, '/$1']],
   remix: [[/^app\/routes\/(.+?)\.[jt]sx?$/, '/$1']],
+  angular: [],
 };
 
 function detectHealthPath(project: ProjectFiles, kind: NodeKind, framework?: Framework['id']): Fact<string> {
