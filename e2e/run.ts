@@ -146,6 +146,12 @@ async function runCase(combination: Combination, full: boolean): Promise<CaseRes
     const healthPath = /http:\/\/127\.0\.0\.1:\d+(\/[^'" ]*)/.exec(dockerfile)?.[1] ?? '/';
     const status = await httpGet(`http://127.0.0.1:${hostPort}${healthPath}`);
     add('answers from the host', status >= 200 && status < 400, `GET ${healthPath} -> ${status}`);
+    // fixture.json "deepRoute": a client-side route of a static site must answer 200 on a reload (index.html fallback).
+    const deepRoute = combination.fixture.e2e.deepRoute as string | undefined;
+    if (deepRoute) {
+      const deep = await httpGet(`http://127.0.0.1:${hostPort}${deepRoute}`);
+      add('deep route answers', deep === 200, `GET ${deepRoute} -> ${deep}`);
+    }
 
     const user = finalUser(dockerfile) ?? '';
     const configured = (await docker(['inspect', '-f', '{{.Config.User}}', tag])).out.trim();

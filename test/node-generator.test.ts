@@ -112,6 +112,29 @@ describe('dockerstack:node', () => {
     assert.equal(existsSync('Dockerfile'), false);
   });
 
+  it('--start must name a file in the tree; it is saved in .yo-rc.json and used by the next run', async () => {
+    await assert.rejects(
+      helpers
+        .run(GENERATOR)
+        .withOptions({ yes: true, start: 'node src/main.js' } as never)
+        .onTargetDirectory(copyFixture),
+      /--start: "node src\/main\.js" names src\/main\.js, which is not in the tree/,
+    );
+    assert.equal(existsSync('Dockerfile'), false);
+    await helpers
+      .run(GENERATOR)
+      .withOptions({ yes: true, start: 'node --enable-source-maps src/server.js' } as never)
+      .onTargetDirectory(copyFixture);
+    result.assertFileContent('Dockerfile', /^CMD \["\/nodejs\/bin\/node", "--enable-source-maps", "src\/server\.js"\]$/m);
+    result.assertJsonFileContent('.yo-rc.json', { 'generator-dockerstack': { start: 'node --enable-source-maps src/server.js' } });
+    await helpers
+      .run(GENERATOR)
+      .withOptions({ yes: true } as never)
+      .withYoRcConfig('generator-dockerstack', { start: 'node --enable-source-maps src/server.js' })
+      .onTargetDirectory(copyFixture);
+    result.assertFileContent('Dockerfile', /"--enable-source-maps", "src\/server\.js"\]$/m);
+  });
+
   it('rejects a bad port from the options', async () => {
     await assert.rejects(
       helpers

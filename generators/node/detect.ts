@@ -15,7 +15,7 @@ export type PackageManagerName = 'npm' | 'pnpm' | 'yarn' | 'bun';
 
 export interface PackageManager {
   name: PackageManagerName;
-  /** Exact version to run (npm: the one bundled with the Node image, so undefined). */
+  /** Exact version to run (npm: the one bundled with the Node image, undefined, unless "packageManager" pins one). */
   version?: string;
   /** Lockfile name, undefined when the project has none. */
   lockfile?: string;
@@ -30,6 +30,10 @@ export interface NodeFacts {
   node: Fact<ResolvedVersion>;
   packageManager: Fact<PackageManager>;
   kind: Fact<NodeKind>;
+  /** Nuxt, SvelteKit, React Router, Remix or Astro: their build output, start, port and listen variables. */
+  framework?: Framework;
+  /** The server's own variables for listening on every interface (set to 0.0.0.0) and for its port besides PORT. */
+  listen?: Fact<{ hostEnv: string[]; portEnv: string[] }>;
   /** The build script, when there is one. */
   build?: Fact<string>;
   /** Folder the build writes (dist, build, .next, ...). */
@@ -76,6 +80,7 @@ interface PackageJson {
   license?: string;
   repository?: string | { url?: string };
   main?: string;
+  bin?: string | Record<string, string>;
   type?: string;
   packageManager?: string;
   engines?: { node?: string };
@@ -127,6 +132,166 @@ const FRAMEWORK_PORTS: Array<[string, number]> = [
   ['hono', 3000],
 ];
 
+/**
+ * A framework whose build writes its own Node server (or static site) somewhere else than a compiled
+ * dist/: where the output is, how it starts, its default port, and the variables that make it listen
+ * on every interface.
+ */
+export interface Framework {
+  /** Which one, e.g. `nuxt`, `sveltekit`: also picks its file-based routes for the healthcheck. */
+  id: 'nuxt' | 'sveltekit' | 'react-router' | 'remix' | 'astro' | 'angular';
+  kind: Fact<NodeKind>;
+  outDir: Fact<string>;
+  /** Arguments after `node` (a server only). */
+  start?: Fact<string[]>;
+  port?: Fact<number>;
+  /** Variables set to 0.0.0.0 so the server listens on every interface, not only on loopback (a server only). */
+  hostEnv?: string[];
+  /** Variables set to the port, besides PORT. */
+  portEnv?: string[];
+  /** The output carries its own dependencies (Nitro's .output): the runtime copies only the output. */
+  outputOnly?: boolean;
+  /** Folders the framework writes while preparing or building: kept out of the build context. */
+  generated: string[];
+}
+
+/** The framework's config file (the first that exists) and its text. */
+function configFile(project: ProjectFiles, base: string): { file: string; text: string } | undefined {
+  for (const ext of ['js', 'mjs', 'ts', 'mts', 'cjs']) {
+    const text = project.read(`${base}.${ext}`);
+    if (text !== undefined) return { file: `${base}.${ext}`, text };
+  }
+  return undefined;
+}
+
+/** A string option in a config file, e.g. `out: 'build'` -> build. */
+const configString = (text: string | undefined, key: string) =>
+  new RegExp(`\\b${key}\\s*:\\s*['"\`]([^'"\`]+)['"\`]`)
+    .exec(text ?? '')?.[1]
+    ?.replace(/^\.\//, '')
+    .replace(/\/$/, '');
+
+function detectFramework(project: ProjectFiles, pkg: PackageJson, has: (name: string) => boolean): Framework | undefined {
+  const dep = (name: string) => `package.json dependency "${name}"`;
+  if (has('nuxt')) {
+    // `nuxt generate` (or `nuxi generate`) prerenders every page: a static site in .output/public.
+    if (/\bnux[ti]\s+generate\b/.test(pkg.scripts?.build ?? ''))
+      return {
+        id: 'nuxt',
+        kind: fact('static', 'package.json scripts.build', `"${pkg.scripts?.build}" prerenders a static site`),
+        outDir: fact('.output/public', 'nuxt generate output'),
+        generated: ['.nuxt', '.output', '.data'],
+      };
+    return {
+      id: 'nuxt',
+      kind: fact('server', dep('nuxt'), 'Nitro node-server output'),
+      outDir: fact('.output', 'Nuxt (Nitro) build output'),
+      start: fact(['.output/server/index.mjs'], 'Nuxt (Nitro) server entry'),
+      port: fact(3000, 'Nuxt default'),
+      hostEnv: ['NITRO_HOST', 'HOST'],
+      portEnv: ['NITRO_PORT'],
+      outputOnly: true,
+      generated: ['.nuxt', '.output', '.data'],
+    };
+  }
+  if (has('@sveltejs/kit')) {
+    const config = configFile(project, 'svelte.config');
+    const adapter =
+      /from\s+['"](@sveltejs\/adapter-[\w-]+)['"]/.exec(config?.text ?? '')?.[1] ??
+      ['node', 'static', 'auto'].map((a) => `@sveltejs/adapter-${a}`).find(has);
+    const where = config ? config.file : 'package.json';
+    if (adapter === '@sveltejs/adapter-node') {
+      const out = configString(config?.text, 'out');
+      return {
+        id: 'sveltekit',
+        kind: fact('server', `${where} adapter "${adapter}"`, 'SvelteKit'),
+        outDir: out ? fact(out, `${where} adapter out`) : fact('build', 'adapter-node default'),
+        start: fact([out ?? 'build'], 'adapter-node server entry', `${out ?? 'build'}/index.js`),
+        port: fact(3000, 'adapter-node default'),
+        hostEnv: ['HOST'],
+        generated: ['.svelte-kit'],
+      };
+    }
+    if (adapter === '@sveltejs/adapter-static') {
+      const pages = configString(config?.text, 'pages');
+      return {
+        id: 'sveltekit',
+        kind: fact('static', `${where} adapter "${adapter}"`, 'SvelteKit'),
+        outDir: pages ? fact(pages, `${where} adapter pages`) : fact('build', 'adapter-static default'),
+        generated: ['.svelte-kit'],
+      };
+    }
+    throw new InputError(
+      where,
+      `SvelteKit with ${adapter ? `"${adapter}"` : 'no adapter'} writes neither a Node server nor a static site a container can run: use @sveltejs/adapter-node (a server) or @sveltejs/adapter-static (a static site)`,
+    );
+  }
+  const serve = has('@react-router/dev') ? 'react-router' : has('@remix-run/dev') ? 'remix' : undefined;
+  if (serve) {
+    // The serve CLI's package, its command and the file its "bin" names.
+    const [cli, bin, binFile] =
+      serve === 'react-router'
+        ? ['@react-router/serve', 'react-router-serve', 'bin.js']
+        : ['@remix-run/serve', 'remix-serve', 'dist/cli.js'];
+    const start = pkg.scripts?.start;
+    const server = new RegExp(`\\b${bin}\\s+(\\S+)`).exec(start ?? '')?.[1]?.replace(/^\.\//, '') ?? 'build/server/index.js';
+    if (!(pkg.dependencies && cli in pkg.dependencies))
+      throw new InputError(
+        'package.json',
+        `"${cli}" must be in "dependencies" to serve the build in production (the image keeps only those)`,
+      );
+    return {
+      id: serve,
+      kind: fact('server', dep(serve === 'react-router' ? '@react-router/dev' : '@remix-run/dev'), 'framework mode'),
+      outDir: fact(server.split('/')[0], start?.includes(bin) ? 'package.json scripts.start' : `${cli} default`),
+      // The CLI's own file, run by node: the runtime image has no shell to run node_modules/.bin scripts.
+      start: fact(
+        [`node_modules/${cli}/${binFile}`, `./${server}`],
+        start?.includes(bin) ? 'package.json scripts.start' : `${cli} default`,
+        `"${bin} ./${server}"`,
+      ),
+      port: fact(3000, `${bin} default`),
+      hostEnv: ['HOST'],
+      generated: [serve === 'react-router' ? '.react-router' : '.cache'],
+    };
+  }
+  const angular = project.read('angular.json');
+  if (angular !== undefined && has('@angular/core'))
+    return {
+      id: 'angular',
+      kind: fact('static', 'angular.json', 'an Angular app built by ng build'),
+      outDir: angularOutDir(angular),
+      // The CLI's build cache (often hundreds of MB) stays out of the build context.
+      generated: ['.angular'],
+    };
+  if (has('astro')) {
+    const config = configFile(project, 'astro.config');
+    const where = config?.file ?? 'package.json';
+    const outDir = configString(config?.text, 'outDir');
+    const out = outDir ? fact(outDir, `${where} outDir`) : fact('dist', 'Astro default');
+    if (has('@astrojs/node') && /@astrojs\/node/.test(config?.text ?? '')) {
+      if (/mode\s*:\s*['"]middleware['"]/.test(config?.text ?? ''))
+        throw new InputError(where, `@astrojs/node in mode "middleware" has no server of its own: use mode: 'standalone'`);
+      return {
+        id: 'astro',
+        kind: fact('server', `${where} adapter "@astrojs/node"`, 'standalone'),
+        outDir: out,
+        start: fact([`${out.value}/server/entry.mjs`], '@astrojs/node standalone entry'),
+        port: fact(4321, 'Astro default'),
+        hostEnv: ['HOST'],
+        generated: ['.astro'],
+      };
+    }
+    return {
+      id: 'astro',
+      kind: fact('static', dep('astro'), 'no server adapter: a static site'),
+      outDir: out,
+      generated: ['.astro'],
+    };
+  }
+  return undefined;
+}
+
 export function readPackageJson(project: ProjectFiles): PackageJson {
   const text = project.read('package.json');
   if (text === undefined)
@@ -161,8 +326,10 @@ export function detectNode(project: ProjectFiles, context?: WorkspaceContext): N
     atRoot(detectNodeVersion(root, rootPkg, warnings, true) as Fact<ResolvedVersion>);
   const packageManager = atRoot(detectPackageManager(root, rootPkg, warnings));
 
+  const framework = detectFramework(project, pkg, has);
   let kind: Fact<NodeKind> = fact('server', 'default (no front-end framework found)');
   if (has('next')) kind = fact('next', 'package.json dependency "next"');
+  else if (framework) kind = framework.kind;
   else {
     const builder = STATIC_BUILDERS.find(has);
     const server = SERVER_DEPS.find(has);
@@ -173,14 +340,21 @@ export function detectNode(project: ProjectFiles, context?: WorkspaceContext): N
 
   const build = scripts.build ? fact(scripts.build, 'package.json scripts.build') : undefined;
   const test = scripts.test && !/no test specified/.test(scripts.test) ? fact(scripts.test, 'package.json scripts.test') : undefined;
-  const outDir = build ? detectOutDir(project, kind.value, scripts.build) : undefined;
+  const outDir = build ? (framework?.outDir ?? detectOutDir(project, kind.value, scripts.build)) : undefined;
+  if (framework && kind.value === 'server' && !build)
+    throw new InputError('package.json', `${kind.source}: the server is built by scripts.build, and there is none`);
   // Next.js traces a workspace member from the workspace root: its standalone server keeps the member's path.
   const start =
     kind.value === 'next' && context
       ? fact([`${context.member}/server.js`], 'Next.js standalone output', 'traced from the workspace root')
-      : detectStart(project, pkg, kind.value, outDir?.value, warnings);
-  const port = detectPort(project, pkg, kind.value, start.value);
-  const healthPath = detectHealthPath(project, kind.value);
+      : (framework?.start ?? detectStart(project, pkg, kind.value, outDir?.value, warnings));
+  const fastifyCli = start.value[0] === FASTIFY_CLI ? fastifyCliFacts(pkg, start.source) : undefined;
+  const port = framework?.port ?? fastifyCli?.port ?? detectPort(project, pkg, kind.value, start.value);
+  const healthPath = detectHealthPath(project, kind.value, framework?.id);
+  const listen =
+    framework && kind.value === 'server'
+      ? fact({ hostEnv: framework.hostEnv ?? [], portEnv: framework.portEnv ?? [] }, kind.source, framework.kind.note)
+      : (fastifyCli?.listen ?? (kind.value === 'server' ? detectBind(project, warnings) : undefined));
   const native = detectNative(project, deps);
 
   const manifestExtras = ['.npmrc', '.yarnrc.yml', '.yarnrc', 'pnpm-workspace.yaml', 'bunfig.toml', '.pnpmfile.cjs'].filter((f) =>
@@ -210,6 +384,8 @@ export function detectNode(project: ProjectFiles, context?: WorkspaceContext): N
     node,
     packageManager,
     kind,
+    framework,
+    listen,
     build,
     outDir,
     test,
@@ -320,7 +496,11 @@ function detectPackageManager(project: ProjectFiles, pkg: PackageJson, warnings:
     const lockfile = lockfiles.find(([file, pm]) => pm === name && project.exists(file))?.[0];
     if (!lockfile) warnings.push(`no lockfile for ${name}: dependencies are resolved at build time, so builds are not reproducible`);
     const berry = name === 'yarn' && semver.major(version) >= 2;
-    return fact({ name, version: name === 'npm' ? version : version, lockfile, berry }, 'package.json "packageManager"');
+    return fact(
+      { name, version, lockfile, berry },
+      'package.json "packageManager"',
+      name === 'npm' ? 'installed in the build stages' : undefined,
+    );
   }
   if (!lock) {
     warnings.push('no lockfile: dependencies are resolved at build time, so builds are not reproducible; commit a lockfile');
@@ -376,16 +556,79 @@ function detectOutDir(project: ProjectFiles, kind: NodeKind, buildScript: string
   const flag = /--out-?dir[= ]([\w./-]+)/i.exec(buildScript ?? '')?.[1];
   if (flag) return fact(flag.replace(/^\.\//, ''), 'package.json scripts.build');
   if (buildScript?.includes('react-scripts')) return fact('build', 'react-scripts default');
-  if (project.exists('angular.json')) {
-    const out = /"outputPath"\s*:\s*"([^"]+)"/.exec(project.read('angular.json') ?? '')?.[1];
-    if (out) return fact(`${out}/browser`, 'angular.json outputPath');
-  }
   return fact('dist', 'default (no outDir found)');
+}
+
+/**
+ * Where `ng build` writes the browser files: the application builder (Angular 17+) writes them to
+ * <outputPath>/browser (outputPath defaults to dist/<project>; an object names base and browser), the
+ * older browser builder to outputPath itself.
+ */
+function angularOutDir(text: string): Fact<string> {
+  interface AngularProject {
+    projectType?: string;
+    architect?: { build?: { builder?: string; options?: { outputPath?: string | { base?: string; browser?: string } } } };
+  }
+  const json = parseJsonFile<{ projects?: Record<string, AngularProject> }>('angular.json', text);
+  const projects = Object.entries(json?.projects ?? {});
+  const [name, project] = projects.find(([, p]) => p.projectType === 'application') ?? projects[0] ?? [];
+  if (!name || !project) throw new InputError('angular.json', 'has no project to build');
+  const build = project.architect?.build;
+  const outputPath = build?.options?.outputPath;
+  const source = `angular.json projects.${name}`;
+  if (/:browser(-esbuild)?$/.test(build?.builder ?? '') && typeof outputPath === 'string')
+    return fact(outputPath.replace(/^\.\//, '').replace(/\/$/, ''), `${source} outputPath`, `${build?.builder} writes there`);
+  if (typeof outputPath === 'object') {
+    const base = (outputPath.base ?? `dist/${name}`).replace(/^\.\//, '').replace(/\/$/, '');
+    const browser = outputPath.browser ?? 'browser';
+    return fact(browser ? `${base}/${browser}` : base, `${source} outputPath`);
+  }
+  const base = (outputPath ?? `dist/${name}`).replace(/^\.\//, '').replace(/\/$/, '');
+  return fact(
+    `${base}/browser`,
+    outputPath ? `${source} outputPath` : `${source} (default outputPath dist/${name})`,
+    'the application builder writes browser/',
+  );
 }
 
 /** Command runners and dev tools that must not run in production, mapped to what they wrap. */
 const DEV_RUNNERS = /^(?:npx\s+)?(?:ts-node(?:-dev)?|tsx|nodemon|node-dev|babel-node|ts-node-esm)\s+/;
 
+/** Node flags that take the next argument as their value (`node -r dotenv/config app.js`). */
+const NODE_VALUE_FLAGS = new Set(['-r', '--require', '--import', '--loader', '--experimental-loader', '--env-file', '--title']);
+
+/** Conventional entry files, tried last (sources for a build first, then plain JavaScript). */
+const CONVENTIONAL_TS_ENTRIES = ['src/index.ts', 'src/server.ts', 'src/main.ts', 'src/app.ts'];
+const CONVENTIONAL_JS_ENTRIES = [
+  'src/index.js',
+  'src/server.js',
+  'src/app.js',
+  'src/main.js',
+  'index.js',
+  'server.js',
+  'app.js',
+  'main.js',
+];
+
+/** A start command to check against the tree: the arguments after `node`, where they came from, and why. */
+interface StartCandidate {
+  args: string[];
+  source: string;
+  note?: string;
+  /** A conventional file name: not worth a warning when it is missing. */
+  quiet?: boolean;
+  /** The file that must be in the tree, when it is not the script node runs (fastify start app.js). */
+  file?: string;
+  /** A runner that loads a module (fastify start): when its file is missing, plain `node <main>` is no fallback. */
+  final?: boolean;
+}
+
+/**
+ * The production start command. Each source is tried in order (scripts.start:prod or start translated,
+ * "main", "bin", the build's output for a conventional source entry, conventional entry files); a command
+ * whose file is not in the tree (and not written by the build) is rejected with a warning, and when none
+ * resolves the run stops with an error that lists what was tried.
+ */
 function detectStart(
   project: ProjectFiles,
   pkg: PackageJson,
@@ -395,44 +638,207 @@ function detectStart(
 ): Fact<string[]> {
   if (kind === 'next') return fact(['server.js'], 'Next.js standalone output');
   if (kind === 'static') return fact([], 'static site served by nginx');
+  const build = pkg.scripts?.build;
+  // What was tried and not used: said as warnings (conventional file names only in the error).
+  const rejected: Array<{ text: string; quiet?: boolean }> = [];
+  for (const candidate of startCandidates(project, pkg, outDir, rejected)) {
+    const entry = candidate.file ?? entryArg(candidate.args);
+    const resolved =
+      entry === undefined ? undefined : resolveEntry(project, entry === '.' ? (pkg.main ?? 'index.js') : entry, outDir, build);
+    if (resolved) {
+      for (const r of rejected) if (!r.quiet) warnings.push(`start: ${r.text}`);
+      const note = [candidate.note, resolved.note].filter(Boolean).join('; ');
+      return fact(candidate.args, candidate.source, note || undefined);
+    }
+    rejected.push(
+      candidate.quiet
+        ? { text: candidate.source, quiet: true }
+        : {
+            text:
+              entry === undefined
+                ? `${candidate.source} "node ${candidate.args.join(' ')}" names no file: not used`
+                : `${candidate.source} names ${entry}, which is not in the tree${build ? ' and not written by scripts.build' : ''}: not used`,
+          },
+    );
+    if (candidate.final) break;
+  }
+  throw new InputError(
+    'package.json',
+    `no start command names a file in the tree; tried ${rejected.map((r) => r.text).join('; ')}. Add scripts.start ("node server.js") or "main", or pass --start`,
+  );
+}
+
+/**
+ * A start command given by the user (`--start`, or saved in .yo-rc.json): the problem when the file
+ * it names is not in the tree and not written by the build, else undefined.
+ */
+export function startProblem(project: ProjectFiles, args: string[], facts: NodeFacts): string | undefined {
+  const entry = entryArg(args);
+  if (entry === undefined) return 'names no file to run';
+  const main = readPackageJson(project).main ?? 'index.js';
+  if (resolveEntry(project, entry === '.' ? main : entry, facts.outDir?.value, facts.build?.value)) return undefined;
+  return `names ${entry}, which is not in the tree${facts.build ? ' and not written by scripts.build' : ''}`;
+}
+
+/** Every source of a start command, in order; a source that cannot be translated is added to `rejected`. */
+function* startCandidates(
+  project: ProjectFiles,
+  pkg: PackageJson,
+  outDir: string | undefined,
+  rejected: Array<{ text: string }>,
+): Generator<StartCandidate> {
   const start = pkg.scripts?.['start:prod'] ?? pkg.scripts?.start;
-  const startSource = pkg.scripts?.['start:prod'] ? 'package.json scripts.start:prod' : 'package.json scripts.start';
   if (start) {
-    const cmd = start
-      .replace(/^cross-env\s+(?:\w+=\S+\s+)*/, '')
-      .replace(/^(?:\w+=\S+\s+)+/, '')
-      .trim();
-    const node = /^node\s+(.+)$/.exec(cmd);
-    if (node) {
-      const args = node[1].split(/\s+/).filter((a) => a && !a.startsWith('$'));
-      return fact(args, startSource, `"${start}"`);
-    }
-    if (/^nest\s+start/.test(cmd)) {
-      const main = outDir ? `${outDir}/main.js` : 'dist/main.js';
-      return fact([main], startSource, `"${start}" runs the compiled ${main} in production`);
-    }
-    const runner = DEV_RUNNERS.exec(cmd);
-    if (runner) {
-      const entry = cmd
-        .slice(runner[0].length)
-        .split(/\s+/)
-        .find((a) => !a.startsWith('-'));
-      if (entry && outDir && /\.(c|m)?tsx?$/.test(entry)) {
-        const compiled = compiledPath(project, entry, outDir);
-        return fact([compiled], startSource, `"${start}" is a dev runner; the compiled ${compiled} runs in production`);
-      }
-      if (entry && /\.(c|m)?js$/.test(entry)) return fact([entry], startSource, `"${start}" without the dev runner`);
-    }
-    warnings.push(`package.json scripts.start "${start}" is not a plain node command; falling back to "main"`);
+    const source = pkg.scripts?.['start:prod'] ? 'package.json scripts.start:prod' : 'package.json scripts.start';
+    const translated = translateStart(project, start, outDir);
+    if (translated) yield { ...translated, source };
+    else rejected.push({ text: `${source} "${start}" is not a plain node command: not used` });
   }
-  if (pkg.main) {
-    const main = pkg.main.replace(/^\.\//, '');
-    return fact([main], 'package.json "main"');
+  if (pkg.main) yield { args: [pkg.main.replace(/^\.\//, '')], source: 'package.json "main"' };
+  const bins = typeof pkg.bin === 'string' ? { '': pkg.bin } : (pkg.bin ?? {});
+  for (const [name, file] of Object.entries(bins))
+    if (typeof file === 'string') yield { args: [file.replace(/^\.\//, '')], source: `package.json bin${name ? `.${name}` : ''}` };
+  if (outDir && pkg.scripts?.build) {
+    for (const entry of CONVENTIONAL_TS_ENTRIES.filter((f) => project.exists(f)))
+      yield { args: [compiledPath(project, entry, outDir)], source: entry, note: `compiled by scripts.build to ${outDir}` };
   }
-  for (const candidate of ['index.js', 'server.js', 'app.js', 'src/index.js', 'src/server.js', 'src/app.js']) {
-    if (project.exists(candidate)) return fact([candidate], candidate);
+  for (const entry of CONVENTIONAL_JS_ENTRIES) yield { args: [entry], source: entry, note: 'conventional entry file', quiet: true };
+}
+
+/** scripts.start as the arguments after `node` in production, or undefined when it is no node command. */
+function translateStart(project: ProjectFiles, start: string, outDir: string | undefined): Omit<StartCandidate, 'source'> | undefined {
+  const cmd = withoutEnv(start);
+  const node = /^node\s+(.+)$/.exec(cmd);
+  if (node) return { args: node[1].split(/\s+/).filter((a) => a && !a.startsWith('$')), note: `"${start}"` };
+  const fastify = parseFastifyStart(cmd);
+  if (fastify) {
+    const dropped = fastify.dropped.length
+      ? `; without ${fastify.dropped.join(' ')} (dev flags; address and port come from the environment)`
+      : '';
+    return { args: [FASTIFY_CLI, 'start', ...fastify.args], file: fastify.file, final: true, note: `"${start}"${dropped}` };
   }
-  throw new InputError('package.json', 'no start command: add scripts.start ("node server.js") or "main", or pass --start');
+  if (/^nest\s+start/.test(cmd)) {
+    const main = outDir ? `${outDir}/main.js` : 'dist/main.js';
+    return { args: [main], note: `"${start}" runs the compiled ${main} in production` };
+  }
+  const runner = DEV_RUNNERS.exec(cmd);
+  if (!runner) return undefined;
+  const entry = cmd
+    .slice(runner[0].length)
+    .split(/\s+/)
+    .find((a) => !a.startsWith('-'));
+  if (entry && outDir && /\.(c|m)?tsx?$/.test(entry)) {
+    const compiled = compiledPath(project, entry, outDir);
+    return { args: [compiled], note: `"${start}" is a dev runner; the compiled ${compiled} runs in production` };
+  }
+  if (entry && /\.(c|m)?js$/.test(entry)) return { args: [entry], note: `"${start}" without the dev runner` };
+  return undefined;
+}
+
+/** A script without its leading variables (`cross-env NODE_ENV=production node app.js` -> `node app.js`). */
+const withoutEnv = (script: string) =>
+  script
+    .replace(/^cross-env\s+(?:\w+=\S+\s+)*/, '')
+    .replace(/^(?:\w+=\S+\s+)+/, '')
+    .trim();
+
+/** fastify-cli's own file, run by node (the runtime image has no shell for node_modules/.bin scripts). */
+const FASTIFY_CLI = 'node_modules/fastify-cli/cli.js';
+
+/**
+ * `fastify start [flags] app.js` (fastify-cli): the arguments to keep, the plugin file, and the port and
+ * address flags, which are dropped with the dev flags (watch, pretty logs): a flag beats FASTIFY_PORT
+ * and FASTIFY_ADDRESS, which the image sets so the server listens on every interface at the answered port.
+ */
+function parseFastifyStart(cmd: string): { args: string[]; file?: string; port?: number; dropped: string[] } | undefined {
+  const m = /^(?:npx\s+)?fastify\s+start\s+(.*)$/.exec(cmd);
+  if (!m) return undefined;
+  const words = m[1].split(/\s+/).filter(Boolean);
+  const args: string[] = [];
+  const dropped: string[] = [];
+  let port: number | undefined;
+  for (let i = 0; i < words.length; i++) {
+    const [flag, inline] = words[i].split(/=(.*)/s);
+    if (['-p', '--port', '-a', '--address'].includes(flag)) {
+      const value = inline ?? words[++i];
+      if (flag === '-p' || flag === '--port') port = Number(value);
+      dropped.push(`${flag} ${value}`);
+    } else if (['-w', '--watch', '-P', '--pretty-logs', '-V', '--verbose-watch'].includes(flag)) dropped.push(flag);
+    else args.push(words[i]);
+  }
+  return { args, file: args.filter((a) => !a.startsWith('-')).pop(), port: Number.isInteger(port) ? port : undefined, dropped };
+}
+
+/** The script file among node's arguments: the first that is neither a flag nor a flag's value. */
+function entryArg(args: string[]): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (NODE_VALUE_FLAGS.has(arg)) i++;
+    else if (!arg.startsWith('-')) return arg;
+  }
+  return undefined;
+}
+
+/**
+ * Whether `node <entry>` finds a file: in the tree (as node resolves it: the path, with .js/.mjs/.cjs,
+ * or its index.js), or written by the build (in the compile's outDir with its source in the tree, or
+ * named by the build script, or the output of a source file the build script names).
+ */
+function resolveEntry(
+  project: ProjectFiles,
+  entry: string,
+  outDir: string | undefined,
+  build: string | undefined,
+): { note?: string } | undefined {
+  const path = posix.normalize(entry).replace(/\/$/, '');
+  const forms = [path, `${path}.js`, `${path}.mjs`, `${path}.cjs`, `${path}/index.js`, `${path}/index.mjs`];
+  if (forms.some((f) => isFile(project, f))) return {};
+  if (!build) return undefined;
+  const built = forms.find((f) => /\.(c|m)?js$/.test(f));
+  if (!built) return undefined;
+  if (outDir && built.startsWith(`${outDir}/`)) {
+    const source = sourceOf(project, built.slice(outDir.length + 1));
+    if (source) return { note: `built from ${source}` };
+  }
+  const named = build.split(/[\s=]+/).map((w) => posix.normalize(w.replace(/^['"]|['"]$/g, '')));
+  if (named.includes(built) || forms.some((f) => named.includes(f))) return { note: 'written by scripts.build' };
+  const base = baseNoExt(built);
+  const sourceNamed = named.find((w) => SOURCE_FILE.test(w) && baseNoExt(w) === base && isFile(project, w));
+  if (sourceNamed && built.startsWith(`${outDir ?? 'dist'}/`)) return { note: `built from ${sourceNamed}` };
+  return undefined;
+}
+
+/** The TypeScript (or JavaScript) source in the tree that compiles to `rel` inside the outDir. */
+function sourceOf(project: ProjectFiles, rel: string): string | undefined {
+  const tsconfig = project.read('tsconfig.build.json') ?? project.read('tsconfig.json') ?? '';
+  const rootDir = /"rootDir"\s*:\s*"([^"]+)"/
+    .exec(tsconfig)?.[1]
+    ?.replace(/^\.\/?/, '')
+    .replace(/\/$/, '');
+  const stem = rel.replace(/\.(c|m)?js$/, '');
+  const ext = /\.(c|m)?js$/.exec(rel)?.[1] ?? '';
+  const dirs = rootDir !== undefined ? [rootDir] : ['src', ''];
+  return dirs
+    .flatMap((d) => [`.${ext}ts`, `.${ext}tsx`, `.${ext}js`].map((e) => posix.join(d, `${stem}${e}`)))
+    .find((f) => isFile(project, f));
+}
+
+/** A file (not a folder) of the project. */
+const isFile = (project: ProjectFiles, path: string) => project.read(path) !== undefined;
+
+/** fastify start: the port (its flag, else fastify-cli's default) and FASTIFY_ADDRESS, as it listens on 127.0.0.1 by default. */
+function fastifyCliFacts(pkg: PackageJson, source: string): { port: Fact<number>; listen: Fact<{ hostEnv: string[]; portEnv: string[] }> } {
+  if (!pkg.dependencies?.['fastify-cli'])
+    throw new InputError(
+      'package.json',
+      '"fastify-cli" must be in "dependencies" for "fastify start" in production (the image keeps only those)',
+    );
+  const script = source.endsWith('start:prod') ? pkg.scripts?.['start:prod'] : pkg.scripts?.start;
+  const flag = parseFastifyStart(withoutEnv(script ?? ''))?.port;
+  return {
+    port: flag ? fact(flag, source, 'its --port flag') : fact(3000, 'fastify-cli default'),
+    listen: fact({ hostEnv: ['FASTIFY_ADDRESS'], portEnv: ['FASTIFY_PORT'] }, source, 'fastify start listens on 127.0.0.1 unless told'),
+  };
 }
 
 /** src/main.ts with outDir dist and rootDir src -> dist/main.js. */
@@ -487,9 +893,68 @@ function detectPort(project: ProjectFiles, pkg: PackageJson, kind: NodeKind, sta
   return fact(3000, 'default (no port found in the source)');
 }
 
+const LOOPBACK = String.raw`(?:127\.0\.0\.1|localhost|::1)`;
+
+/**
+ * A server that listens on loopback only cannot be reached from outside its container. In each
+ * `.listen(...)` or `serve(...)` call (and the variables it uses): a host from an environment variable
+ * with a loopback default gives that variable (set to 0.0.0.0 by the image); a hard-coded loopback host
+ * is a warning naming the file and line, as no setting of the app can change it.
+ */
+function detectBind(project: ProjectFiles, warnings: string[]): Fact<{ hostEnv: string[]; portEnv: string[] }> | undefined {
+  const fromEnv = new RegExp(String.raw`process\.env\.(\w+)\s*(?:\|\||\?\?)\s*['"\`](${LOOPBACK})['"\`]`);
+  const literal = new RegExp(String.raw`['"\`](${LOOPBACK})['"\`]`);
+  for (const file of sourceFiles(project)) {
+    const text = project.read(file) ?? '';
+    for (const call of text.matchAll(/(?:\.listen|\bserve)\(/g)) {
+      const at = `${file}:${lineOf(text, call.index)}`;
+      const args = insideParens(text, call.index + call[0].length - 1);
+      // The call's arguments, then what its variables are set to (`const host = process.env.HOST ?? 'localhost'`).
+      const initializers = [...new Set(args.match(/[A-Za-z_$][\w$]*/g) ?? [])].map(
+        (id) => new RegExp(String.raw`(?:const|let|var)\s+${id.replace(/\$/g, '\\$')}\s*=\s*([^;\n]+)`).exec(text)?.[1] ?? '',
+      );
+      for (const expr of [args, ...initializers]) {
+        const env = fromEnv.exec(expr);
+        if (env) return fact({ hostEnv: [env[1]], portEnv: [] }, at, `process.env.${env[1]} defaults to ${env[2]}`);
+        const fixed = literal.exec(expr);
+        if (fixed) {
+          warnings.push(
+            `${at}: the server listens on ${fixed[1]} only (hard-coded), so it is unreachable from outside the container; read the host from an environment variable (process.env.HOST) or listen on 0.0.0.0`,
+          );
+          return undefined;
+        }
+      }
+    }
+  }
+  return undefined;
+}
+
+/** The text between the parenthesis at `open` and its matching one (strings are not looked into). */
+function insideParens(text: string, open: number): string {
+  let depth = 0;
+  for (let i = open; i < text.length && i < open + 2000; i++) {
+    if (text[i] === '(') depth++;
+    else if (text[i] === ')' && --depth === 0) return text.slice(open + 1, i);
+  }
+  return text.slice(open + 1, open + 2000);
+}
+
 const baseNoExt = (path: string | undefined) => (path ?? '').replace(/^.*\//, '').replace(/\.[^.]+$/, '');
 
-function detectHealthPath(project: ProjectFiles, kind: NodeKind): Fact<string> {
+/** File-based routes of the frameworks: the file that answers a path (`server/routes/healthz.get.ts` -> /healthz). */
+const FILE_ROUTES: Record<Framework['id'], Array<[RegExp, string]>> = {
+  nuxt: [
+    [/^server\/routes\/(.+?)(?:\.(?:get|head))?\.[cm]?[jt]s$/, '/$1'],
+    [/^server\/api\/(.+?)(?:\.(?:get|head))?\.[cm]?[jt]s$/, '/api/$1'],
+  ],
+  sveltekit: [[/^src\/routes\/(.+)\/\+server\.[jt]s$/, '/$1']],
+  astro: [[/^src\/pages\/(.+)\.[jt]s$/, '/$1']],
+  'react-router': [[/^app\/routes\/(.+?)\.[jt]sx?$/, '/$1']],
+  remix: [[/^app\/routes\/(.+?)\.[jt]sx?$/, '/$1']],
+  angular: [],
+};
+
+function detectHealthPath(project: ProjectFiles, kind: NodeKind, framework?: Framework['id']): Fact<string> {
   if (kind === 'static') return fact('/', 'static site');
   const dirs = kind === 'next' ? ['app', 'pages', 'src'] : ['src', 'app', 'server', 'lib', ''];
   const files = walk(project, dirs, (p) => SOURCE_FILE.test(p), 400);
@@ -503,6 +968,14 @@ function detectHealthPath(project: ProjectFiles, kind: NodeKind): Fact<string> {
       if (kind === 'next' && new RegExp(`(^|/)(app|pages)${path}(/route)?\\.[jt]sx?$`).test(file.replace(/^src\//, ''))) {
         return fact(path, file);
       }
+      // The frameworks' file-based routes, and React Router's route('healthz', ...) in app/routes.ts.
+      const routes = framework ? FILE_ROUTES[framework] : [];
+      if (routes.some(([re, to]) => re.test(file) && file.replace(re, to) === path)) return fact(path, file);
+      const configured =
+        framework === 'react-router' && /^app\/routes\.[jt]s$/.test(file)
+          ? new RegExp(`route\\(\\s*['"]${path.slice(1)}['"]`).exec(text)
+          : null;
+      if (configured) return fact(path, `${file}:${lineOf(text, configured.index)}`);
     }
   }
   return fact('/', 'default (no /healthz or /health route found)');

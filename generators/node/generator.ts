@@ -7,7 +7,7 @@ import { findWorkspace } from '../../lib/js-workspace.ts';
 import { parsePath, parsePort } from '../../lib/options.ts';
 import { diskProject } from '../../lib/project.ts';
 import { ServiceGenerator, type ServiceOptions } from '../../lib/service-generator.ts';
-import { detectNode, type NodeFacts, serviceName } from './detect.ts';
+import { detectNode, type NodeFacts, serviceName, startProblem } from './detect.ts';
 import { NODE_OPTIONS } from './options.ts';
 import { type NodeAnswers, type NodePlan, planNode } from './plan.ts';
 
@@ -29,12 +29,18 @@ export default class NodeGenerator extends ServiceGenerator {
     this.checkInputs();
     // A member of an npm, yarn or pnpm workspace is built from the workspace root with its lockfile.
     const workspace = findWorkspace(this.destinationRoot(), diskProject);
-    this.facts = detectNode(diskProject(this.destinationRoot()), workspace);
-    const start = this.options.start as string | undefined;
+    const project = diskProject(this.destinationRoot());
+    this.facts = detectNode(project, workspace);
+    // --start, else the one saved in .yo-rc.json: it must name a file in the tree too.
+    const start = (this.options.start as string | undefined) ?? (this.config.get('start') as string | undefined);
     if (start) {
+      const where = this.options.start ? '--start' : '.yo-rc.json';
       const m = /^node\s+(.+)$/.exec(start.trim());
-      if (!m) throw new InputError('--start', `"${start}" must be a node command such as "node dist/main.js"`);
-      this.facts.start = fact(m[1].split(/\s+/), '--start');
+      if (!m) throw new InputError(where, `"${start}" must be a node command such as "node dist/main.js"`);
+      const args = m[1].split(/\s+/);
+      const problem = startProblem(project, args, this.facts);
+      if (problem) throw new InputError(where, `"${start}" ${problem}`);
+      this.facts.start = fact(args, where);
     }
   }
 
@@ -57,6 +63,8 @@ export default class NodeGenerator extends ServiceGenerator {
       service: serviceName(String(a.service.value)),
     };
     this.saveAnswers(NODE_OPTIONS);
+    // --start has no prompt: saved here, so the next run and --check use it without the option.
+    if (!this.options.check && this.options.start) this.config.set('start', String(this.options.start).trim());
     this.plan = planNode(this.facts, answers);
     const f = this.facts;
     const pm = f.packageManager.value;
@@ -89,6 +97,7 @@ export default class NodeGenerator extends ServiceGenerator {
           : []),
         ...(f.test ? [{ label: 'test', value: `"${f.test.value}"`, source: f.test.source }] : []),
         { label: 'port', value: String(answers.port), source: a.port.source },
+        ...(f.listen ? [{ label: 'listen', value: listenValue(f.listen.value), source: f.listen.source, note: f.listen.note }] : []),
         { label: 'healthcheck', value: answers.healthPath, source: a['health-path'].source },
         { label: 'native modules', value: f.native.value.length ? f.native.value.join(', ') : 'none', source: f.native.source },
         f.kind.value === 'static'
@@ -109,6 +118,11 @@ export default class NodeGenerator extends ServiceGenerator {
       '# Private registry credentials for the build, e.g. //registry.npmjs.org/:_authToken=...\n',
     );
   }
+}
+
+/** `0.0.0.0 via FASTIFY_ADDRESS=0.0.0.0, FASTIFY_PORT=<port>`: the variables the image sets so the app listens on every interface. */
+function listenValue(listen: NonNullable<NodeFacts['listen']>['value']): string {
+  return `0.0.0.0 via ${[...listen.hostEnv.map((v) => `${v}=0.0.0.0`), ...listen.portEnv.map((v) => `${v}=<port>`)].join(', ')}`;
 }
 
 function workspaceNote(needs: string[]): string {

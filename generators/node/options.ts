@@ -36,6 +36,6 @@ export const NODE_OPTIONS: OptionSpec[] = [
     name: 'start',
     type: 'string',
     description: 'Production start command, e.g. "node dist/main.js"',
-    defaultText: 'from scripts.start or main',
+    defaultText: 'the first of scripts.start, main, bin, conventional entry files that names a file in the tree',
   },
 ];

@@ -70,6 +70,8 @@ export function packageManagerCommands(pm: PackageManager): PmCommands {
   switch (pm.name) {
     case 'npm':
       return {
+        // "packageManager": "npm@X" pins npm: installed over the image's own npm, as pnpm and yarn are.
+        setup: pm.version ? `npm install -g npm@${pm.version}` : undefined,
         install: lock ? 'npm ci' : 'npm install',
         prodInstall: lock ? 'npm ci --omit=dev' : 'npm install --omit=dev',
         prune: 'npm prune --omit=dev',
@@ -182,7 +184,8 @@ export function planNode(facts: NodeFacts, answers: NodeAnswers): NodePlan {
   const buildCommand = facts.build ? cmds.run('build') : `${pm.name === 'npm' ? 'npx' : pm.name === 'bun' ? 'bunx' : pm.name} next build`;
   const nextStandalone = kind === 'next' ? 'NEXT_PRIVATE_STANDALONE=true ' : '';
   const buildSteps = [`${withEnv(nextStandalone + buildCommand)}`];
-  if (kind === 'server') buildSteps.push(withEnv(cmds.prune));
+  const outputOnly = facts.framework?.outputOnly === true;
+  if (kind === 'server' && !outputOnly) buildSteps.push(withEnv(cmds.prune));
 
   // What the runtime copies, from which stage.
   const copies: Array<{ from?: string; src: string; dest: string }> = [];
@@ -204,6 +207,9 @@ export function planNode(facts: NodeFacts, answers: NodeAnswers): NodePlan {
     // The production node_modules at the root (with links to the workspace packages) and the packages it needs.
     copies.push({ from: 'build', src: '/app/node_modules', dest: './node_modules' });
     for (const member of ws.closure) copies.push({ from: 'build', src: `/app/${member.dir}`, dest: `./${member.dir}` });
+  } else if (outputOnly) {
+    // The build output carries its own node_modules (Nitro's .output/server/node_modules).
+    copies.push({ from: 'build', src: `/app/${out}`, dest: `./${out}` });
   } else if (hasBuild) {
     copies.push({ from: 'build', src: '/app/package.json', dest: './' });
     copies.push({ from: 'build', src: '/app/node_modules', dest: './node_modules' });
@@ -224,10 +230,17 @@ export function planNode(facts: NodeFacts, answers: NodeAnswers): NodePlan {
   const env: string[] = [];
   if (kind !== 'static') env.push('NODE_ENV=production', `PORT=${answers.port}`);
   if (kind === 'next') env.push('HOSTNAME=0.0.0.0', 'NEXT_TELEMETRY_DISABLED=1');
+  // The server's own settings for its port and for listening on every interface (its default may be loopback).
+  if (kind === 'server' && facts.listen) {
+    const { portEnv, hostEnv } = facts.listen.value;
+    env.push(...portEnv.map((v) => `${v}=${answers.port}`), ...hostEnv.map((v) => `${v}=0.0.0.0`));
+  }
 
   const dockerfile = {
     name: facts.name.value,
     kind,
+    // The build drops devDependencies: a server that runs from node_modules (not a self-contained output).
+    prunes: kind === 'server' && !outputOnly,
     args,
     buildImage,
     runtimeImage: runtimeRef,
@@ -257,6 +270,7 @@ export function planNode(facts: NodeFacts, answers: NodeAnswers): NodePlan {
     runtimeWorkdir: ws && kind === 'server' && pm.name !== 'pnpm' ? `/app/${ws.dir}` : undefined,
     tiniFromDeps: tini === TINI.target ? `COPY --from=deps ${TINI.staticPath} ${TINI.target}` : undefined,
     tiniApk: alpine && kind !== 'static' ? 'RUN apk add --no-cache tini=~0.19' : undefined,
+    nginxConf: kind === 'static' ? nginxConf(answers.port, uid, gid) : undefined,
     env: env.length ? `ENV ${env.join(' \\\n    ')}` : undefined,
     labels: ociLabels(facts.labels),
     copies: copies.map((c) => `COPY ${c.from ? `--from=${c.from} ` : ''}${chown} ${c.src} ${c.dest}`),
@@ -337,6 +351,26 @@ function workspaceSteps(
   return { build, test, comment };
 }
 
+/**
+ * nginx's server block for a static site: it listens on the answered port, and a path that is no file
+ * gets index.html, so a client-side route (/orders/42) answers 200 on a reload instead of 404.
+ * The heredoc's delimiter is quoted: BuildKit leaves nginx's $uri alone.
+ */
+export function nginxConf(port: number, uid: number, gid: number): string {
+  return [
+    `COPY --chown=${uid}:${gid} <<'EOF' /etc/nginx/conf.d/default.conf`,
+    'server {',
+    `    listen ${port};`,
+    '    server_name _;',
+    '    root /usr/share/nginx/html;',
+    '    location / {',
+    '        try_files $uri $uri/ /index.html;',
+    '    }',
+    '}',
+    'EOF',
+  ].join('\n');
+}
+
 function isSecretRc(file: string, facts: NodeFacts): boolean {
   return facts.secretRcFiles.includes(file);
 }
@@ -360,7 +394,17 @@ function nodeIgnores(facts: NodeFacts, hasBuild: boolean): IgnoreGroup[] {
     },
     {
       comment: 'Build output and test artifacts: the image builds its own',
-      entries: [...new Set([...(hasBuild && out ? [out] : []), '.next', '.turbo', 'coverage', '.nyc_output', '*.tsbuildinfo'])],
+      entries: [
+        ...new Set([
+          ...(hasBuild && out ? [out] : []),
+          ...(facts.framework?.generated ?? []),
+          '.next',
+          '.turbo',
+          'coverage',
+          '.nyc_output',
+          '*.tsbuildinfo',
+        ]),
+      ],
     },
   ];
   if (facts.secretRcFiles.length)
