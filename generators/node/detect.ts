@@ -8,6 +8,7 @@ import { memberClosure, type WorkspaceContext, type WorkspaceMember } from '../.
 import type { LabelFacts } from '../../lib/labels.ts';
 import { type ProjectFiles, pathBack, walk } from '../../lib/project.ts';
 import { currentLine, firstLine, type ResolvedVersion, resolveVersion, toolVersion } from '../../lib/versions.ts';
+import { checkBunLock, detectBunStart } from './bun.ts';
 
 export { serviceName };
 
@@ -35,8 +36,10 @@ export interface NodeFacts {
   /** Folder the build writes (dist, build, .next, ...). */
   outDir?: Fact<string>;
   test?: Fact<string>;
-  /** Arguments after `node` in the production command, e.g. ['dist/main.js']. */
+  /** Arguments after `node` (or `bun`) in the production command, e.g. ['dist/main.js']. */
   start: Fact<string[]>;
+  /** What runs the app: Bun when the start script runs `bun` (see bun.ts), else Node. */
+  engine: Fact<'node' | 'bun'>;
   port: Fact<number>;
   healthPath: Fact<string>;
   native: Fact<string[]>;
@@ -174,11 +177,14 @@ export function detectNode(project: ProjectFiles, context?: WorkspaceContext): N
   const build = scripts.build ? fact(scripts.build, 'package.json scripts.build') : undefined;
   const test = scripts.test && !/no test specified/.test(scripts.test) ? fact(scripts.test, 'package.json scripts.test') : undefined;
   const outDir = build ? detectOutDir(project, kind.value, scripts.build) : undefined;
+  const bunStart = packageManager.value.name === 'bun' && kind.value === 'server' ? detectBunStart(project, pkg) : undefined;
   // Next.js traces a workspace member from the workspace root: its standalone server keeps the member's path.
   const start =
-    kind.value === 'next' && context
+    bunStart ??
+    (kind.value === 'next' && context
       ? fact([`${context.member}/server.js`], 'Next.js standalone output', 'traced from the workspace root')
-      : detectStart(project, pkg, kind.value, outDir?.value, warnings);
+      : detectStart(project, pkg, kind.value, outDir?.value, warnings));
+  const engine = bunStart ? fact('bun' as const, bunStart.source, bunStart.note) : fact('node' as const, start.source);
   const port = detectPort(project, pkg, kind.value, start.value);
   const healthPath = detectHealthPath(project, kind.value);
   const native = detectNative(project, deps);
@@ -214,6 +220,7 @@ export function detectNode(project: ProjectFiles, context?: WorkspaceContext): N
     outDir,
     test,
     start,
+    engine,
     port,
     healthPath,
     native,
@@ -296,7 +303,8 @@ export const PACKAGE_MANAGER_DEFAULTS = {
   pnpm: { '9': '10.34.9', '6': '8.15.9', '5': '7.33.7' } as Record<string, string>,
   yarnClassic: '1.22.22',
   yarnBerry: { '10': '4.18.1', '8': '4.18.1', '6': '3.8.7', '4': '2.4.3' } as Record<string, string>,
-  bun: '1.3.5',
+  /** The newest Bun release (npm `bun`), for a Bun project without "packageManager". */
+  bun: '1.4.5',
 };
 
 function detectPackageManager(project: ProjectFiles, pkg: PackageJson, warnings: string[]): Fact<PackageManager> {
@@ -318,6 +326,7 @@ function detectPackageManager(project: ProjectFiles, pkg: PackageJson, warnings:
     const name = m[1] as PackageManagerName;
     const version = m[2];
     const lockfile = lockfiles.find(([file, pm]) => pm === name && project.exists(file))?.[0];
+    if (name === 'bun') checkBunLock(project);
     if (!lockfile) warnings.push(`no lockfile for ${name}: dependencies are resolved at build time, so builds are not reproducible`);
     const berry = name === 'yarn' && semver.major(version) >= 2;
     return fact({ name, version: name === 'npm' ? version : version, lockfile, berry }, 'package.json "packageManager"');
@@ -347,7 +356,14 @@ function detectPackageManager(project: ProjectFiles, pkg: PackageJson, warnings:
     }
     return fact({ name, version: PACKAGE_MANAGER_DEFAULTS.yarnClassic, lockfile, berry: false }, lockfile, 'yarn v1 lockfile');
   }
-  if (name === 'bun') return fact({ name, version: PACKAGE_MANAGER_DEFAULTS.bun, lockfile, berry: false }, lockfile);
+  if (name === 'bun') {
+    checkBunLock(project);
+    return fact(
+      { name, version: PACKAGE_MANAGER_DEFAULTS.bun, lockfile, berry: false },
+      lockfile,
+      'newest Bun release; no "packageManager"',
+    );
+  }
   if (name === 'npm') parseJsonFile(lockfile, text);
   return fact({ name, lockfile, berry: false }, lockfile);
 }
@@ -449,6 +465,7 @@ function compiledPath(project: ProjectFiles, entry: string, outDir: string): str
 }
 
 const SOURCE_FILE = /\.(c|m)?[jt]sx?$/;
+const TEST_FILE = /\.(test|spec)\.[cm]?[jt]sx?$/;
 
 function sourceFiles(project: ProjectFiles): string[] {
   return walk(
@@ -492,7 +509,8 @@ const baseNoExt = (path: string | undefined) => (path ?? '').replace(/^.*\//, ''
 function detectHealthPath(project: ProjectFiles, kind: NodeKind): Fact<string> {
   if (kind === 'static') return fact('/', 'static site');
   const dirs = kind === 'next' ? ['app', 'pages', 'src'] : ['src', 'app', 'server', 'lib', ''];
-  const files = walk(project, dirs, (p) => SOURCE_FILE.test(p), 400);
+  // Tests request the route too (a spec file sorts before its module): the route's source is the app's file.
+  const files = walk(project, dirs, (p) => SOURCE_FILE.test(p) && !TEST_FILE.test(p), 400);
   for (const path of ['/healthz', '/health', '/api/health', '/api/healthz']) {
     for (const file of files) {
       const text = project.read(file) ?? '';

@@ -32,9 +32,12 @@ export default class NodeGenerator extends ServiceGenerator {
     this.facts = detectNode(diskProject(this.destinationRoot()), workspace);
     const start = this.options.start as string | undefined;
     if (start) {
-      const m = /^node\s+(.+)$/.exec(start.trim());
-      if (!m) throw new InputError('--start', `"${start}" must be a node command such as "node dist/main.js"`);
-      this.facts.start = fact(m[1].split(/\s+/), '--start');
+      // `bun ...` is a Bun command only for a Bun project (Bun's images are built with Bun's lockfile).
+      const engine = this.facts.packageManager.value.name === 'bun' ? 'node|bun' : 'node';
+      const m = new RegExp(`^(${engine})\\s+(.+)$`).exec(start.trim());
+      if (!m) throw new InputError('--start', `"${start}" must be a ${engine.replace('|', ' or ')} command such as "node dist/main.js"`);
+      this.facts.start = fact(m[2].split(/\s+/), '--start');
+      this.facts.engine = fact(m[1] as 'node' | 'bun', '--start');
     }
   }
 
@@ -64,7 +67,9 @@ export default class NodeGenerator extends ServiceGenerator {
       `dockerstack:node found in ${this.destinationRoot()}`,
       [
         { label: 'service', value: answers.service, source: a.service.source },
-        { label: 'node', value: f.node.value.tag, source: f.node.source, note: f.node.note },
+        f.engine.value === 'bun'
+          ? { label: 'runs on', value: 'bun', source: f.engine.source, note: f.engine.note }
+          : { label: 'node', value: f.node.value.tag, source: f.node.source, note: f.node.note },
         {
           label: '',
           value: pm.version ? `${pm.name} ${pm.version}` : pm.name,
@@ -85,7 +90,7 @@ export default class NodeGenerator extends ServiceGenerator {
         ...(f.build ? [{ label: 'build', value: `"${f.build.value}"`, source: f.build.source }] : []),
         ...(f.outDir ? [{ label: 'output', value: f.outDir.value, source: f.outDir.source }] : []),
         ...(f.start.value.length
-          ? [{ label: 'start', value: `node ${f.start.value.join(' ')}`, source: f.start.source, note: f.start.note }]
+          ? [{ label: 'start', value: `${f.engine.value} ${f.start.value.join(' ')}`, source: f.start.source, note: f.start.note }]
           : []),
         ...(f.test ? [{ label: 'test', value: `"${f.test.value}"`, source: f.test.source }] : []),
         { label: 'port', value: String(answers.port), source: a.port.source },

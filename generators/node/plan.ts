@@ -4,7 +4,16 @@ import { aptInstall, cacheMount, runWithMounts } from '../../lib/dockerfile.ts';
 import { COMMON_IGNORES, everywhere, type IgnoreGroup, keepCopied, manifestsOnly } from '../../lib/dockerignore.ts';
 import type { FactLine } from '../../lib/facts.ts';
 import { curlProbe, dockerfileHealthcheck, execForm, type Healthcheck, nodeProbe } from '../../lib/healthcheck.ts';
-import { NGINX_UNPRIVILEGED, type NodeRuntime, nodeBuildImage, nodeRuntimeImage, type RuntimeImage, TINI } from '../../lib/images.ts';
+import {
+  bunBuildImage,
+  bunRuntimeImage,
+  NGINX_UNPRIVILEGED,
+  type NodeRuntime,
+  nodeBuildImage,
+  nodeRuntimeImage,
+  type RuntimeImage,
+  TINI,
+} from '../../lib/images.ts';
 import { ociLabels } from '../../lib/labels.ts';
 import type { NodeFacts, PackageManager } from './detect.ts';
 
@@ -144,14 +153,24 @@ export function planNode(facts: NodeFacts, answers: NodeAnswers): NodePlan {
   const native = facts.native.value.length > 0;
 
   // Base image versions live in ARGs with concrete defaults.
-  const args: Array<{ name: string; value: string }> = [{ name: 'NODE_VERSION', value: version.tag }];
-  const needsLineArg = answers.runtime === 'distroless' && kind !== 'static' && version.tag !== version.line;
+  // Bun runs the app (its start script runs bun): Bun's images for every stage, at the project's Bun version.
+  const bun = facts.engine.value === 'bun';
+  const args: Array<{ name: string; value: string }> = [
+    bun ? { name: 'BUN_VERSION', value: pm.version ?? '' } : { name: 'NODE_VERSION', value: version.tag },
+  ];
+  const needsLineArg = answers.runtime === 'distroless' && kind !== 'static' && version.tag !== version.line && !bun;
   if (needsLineArg) args.push({ name: 'NODE_MAJOR', value: version.line });
-  const buildImage = alpine ? 'node:${NODE_VERSION}-alpine' : nodeBuildImage('${NODE_VERSION}', native);
+  const buildImage = bun
+    ? bunBuildImage('${BUN_VERSION}', alpine)
+    : alpine
+      ? 'node:${NODE_VERSION}-alpine'
+      : nodeBuildImage('${NODE_VERSION}', native);
   const runtimeImage: RuntimeImage =
     kind === 'static'
       ? NGINX_UNPRIVILEGED
-      : nodeRuntimeImage('${NODE_VERSION}', needsLineArg ? '${NODE_MAJOR}' : '${NODE_VERSION}', answers.runtime);
+      : bun
+        ? bunRuntimeImage('${BUN_VERSION}', answers.runtime)
+        : nodeRuntimeImage('${NODE_VERSION}', needsLineArg ? '${NODE_MAJOR}' : '${NODE_VERSION}', answers.runtime);
   if (kind === 'static') args.push({ name: 'NGINX_VERSION', value: NGINX_UNPRIVILEGED.ref.split(':')[1] });
   const runtimeRef = kind === 'static' ? 'nginxinc/nginx-unprivileged:${NGINX_VERSION}' : runtimeImage.ref;
   const { uid, gid } = runtimeImage.user;
@@ -177,7 +196,7 @@ export function planNode(facts: NodeFacts, answers: NodeAnswers): NodePlan {
     depsSetup.push(aptInstall([TINI.apt]));
   }
   if (alpine && native) depsSetup.push('RUN apk add --no-cache python3=~3.12 make=~4.4 g++=~14.2');
-  if (cmds.setup) depsSetup.push(runWithMounts([cacheMount('/root/.npm')], cmds.setup));
+  if (cmds.setup && !bun) depsSetup.push(runWithMounts([cacheMount('/root/.npm')], cmds.setup));
 
   const buildCommand = facts.build ? cmds.run('build') : `${pm.name === 'npm' ? 'npx' : pm.name === 'bun' ? 'bunx' : pm.name} next build`;
   const nextStandalone = kind === 'next' ? 'NEXT_PRIVATE_STANDALONE=true ' : '';
@@ -228,6 +247,7 @@ export function planNode(facts: NodeFacts, answers: NodeAnswers): NodePlan {
   const dockerfile = {
     name: facts.name.value,
     kind,
+    engine: facts.engine.value,
     args,
     buildImage,
     runtimeImage: runtimeRef,
@@ -242,7 +262,7 @@ export function planNode(facts: NodeFacts, answers: NodeAnswers): NodePlan {
     build: member
       ? { run: member.build, comment: member.comment }
       : hasBuild
-        ? { run: `RUN ${buildSteps.join(' \\\n    && ')}` }
+        ? { run: bun ? runWithMounts([cacheMount(cmds.cache)], buildSteps.join(' \\\n    && ')) : `RUN ${buildSteps.join(' \\\n    && ')}` }
         : undefined,
     test: member?.test
       ? { from: 'deps', reinstall: undefined, run: member.test }

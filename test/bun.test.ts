@@ -1,0 +1,88 @@
+// Bun projects: when Bun runs the app, Bun's version, images and commands. In-memory projects, no Yeoman.
+import assert from 'node:assert/strict';
+import { detectBunStart } from '../generators/node/bun.ts';
+import { detectNode, PACKAGE_MANAGER_DEFAULTS } from '../generators/node/detect.ts';
+import { planNode } from '../generators/node/plan.ts';
+import { InputError } from '../lib/errors.ts';
+import { memoryProject } from '../lib/project.ts';
+
+const LOCK = '{\n  "lockfileVersion": 1,\n  "workspaces": {},\n  "packages": {},\n}\n';
+const bunProject = (pkg: Record<string, unknown>, files: Record<string, string> = {}) =>
+  memoryProject({
+    'package.json': JSON.stringify({ name: 'api', dependencies: { hono: '^4' }, ...pkg }),
+    'bun.lock': LOCK,
+    'src/index.ts': 'Bun.serve({ port: 4000, fetch: () => new Response("ok") });\n',
+    ...files,
+  });
+const answers = { runtime: 'distroless' as const, port: 4000, healthPath: '/', service: 'api' };
+
+describe('bun', () => {
+  it('finds the production command in a start script that runs bun', () => {
+    const start = (script: string, scripts: Record<string, string> = {}) =>
+      detectBunStart(memoryProject({}), { scripts: { start: script, ...scripts } })?.value;
+    assert.deepEqual(start('bun run src/index.ts'), ['src/index.ts']);
+    assert.deepEqual(start('bun src/server.ts'), ['src/server.ts']);
+    assert.deepEqual(start('NODE_ENV=production bun --watch run src/index.ts'), ['src/index.ts']);
+    assert.deepEqual(start('bun run serve', { serve: 'bun --smol src/main.ts' }), ['--smol', 'src/main.ts']);
+    assert.equal(start('node dist/index.js'), undefined);
+    assert.equal(start('bun test'), undefined);
+    const module = detectBunStart(memoryProject({ 'index.ts': '' }), { module: 'index.ts' });
+    assert.deepEqual(module?.value, ['index.ts']);
+    assert.equal(module?.source, 'package.json "module"');
+  });
+
+  it('runs a Bun app with Bun on oven/bun images, at the newest Bun release without "packageManager"', () => {
+    const f = detectNode(bunProject({ scripts: { start: 'bun run src/index.ts' } }));
+    assert.equal(f.engine.value, 'bun');
+    assert.equal(f.engine.source, 'package.json scripts.start');
+    assert.deepEqual(f.packageManager.value, { name: 'bun', version: PACKAGE_MANAGER_DEFAULTS.bun, lockfile: 'bun.lock', berry: false });
+    assert.equal(f.packageManager.source, 'bun.lock');
+    assert.match(f.packageManager.note ?? '', /newest Bun release/);
+    const d = planNode(f, answers).dockerfile as Record<string, unknown>;
+    assert.deepEqual(d.args, [{ name: 'BUN_VERSION', value: PACKAGE_MANAGER_DEFAULTS.bun }]);
+    assert.equal(d.buildImage, 'oven/bun:${BUN_VERSION}-slim');
+    assert.equal(d.runtimeImage, 'oven/bun:${BUN_VERSION}-distroless');
+    assert.equal(d.user, '65532:65532');
+    assert.match(String(d.installRun), /--mount=type=cache,target=\/root\/\.bun\/install\/cache/);
+    assert.match(String(d.installRun), /bun install --frozen-lockfile --production$/);
+    assert.deepEqual(d.depsSetup, [(d.depsSetup as string[])[0]], 'bun is in the image: nothing installs it');
+    assert.equal(d.entrypoint, '["/usr/local/bin/tini", "--"]');
+    assert.equal(d.cmd, '["/usr/local/bin/bun", "src/index.ts"]');
+    assert.match(String(d.healthcheck), /CMD \["\/usr\/local\/bin\/bun", "-e", "fetch\('http:\/\/127\.0\.0\.1:4000\/'\)/);
+    const slim = planNode(f, { ...answers, runtime: 'slim' }).dockerfile as Record<string, unknown>;
+    assert.equal(slim.runtimeImage, 'oven/bun:${BUN_VERSION}-slim');
+    assert.equal(slim.user, '1000:1000');
+  });
+
+  it('takes the Bun version from "packageManager"', () => {
+    const f = detectNode(bunProject({ packageManager: 'bun@1.3.2', scripts: { start: 'bun src/index.ts' } }));
+    assert.equal(f.packageManager.value.version, '1.3.2');
+    assert.deepEqual((planNode(f, answers).dockerfile as Record<string, unknown>).args, [{ name: 'BUN_VERSION', value: '1.3.2' }]);
+  });
+
+  it('runs with Node when the start script runs node, installing with bun on the Node image', () => {
+    const f = detectNode(bunProject({ scripts: { build: 'tsc', start: 'node dist/index.js' } }, { 'bun.lockb': 'binary' }));
+    assert.equal(f.engine.value, 'node');
+    const d = planNode(f, answers).dockerfile as Record<string, unknown>;
+    assert.match(String(d.runtimeImage), /^gcr\.io\/distroless\/nodejs/);
+    assert.match(String(d.buildImage), /^node:/);
+    assert.ok((d.depsSetup as string[]).some((s) => s.includes(`npm install -g bun@${PACKAGE_MANAGER_DEFAULTS.bun}`)));
+  });
+
+  it('rejects a bun.lock that is not a Bun lockfile, naming the file', () => {
+    assert.throws(
+      () => detectNode(memoryProject({ 'package.json': '{"name":"x","main":"i.js"}', 'bun.lock': 'lockfileVersion: 9\n', 'i.js': '' })),
+      (e: unknown) => e instanceof InputError && /bun\.lock/.test(e.message) && /lockfileVersion/.test(e.message),
+    );
+  });
+
+  it('takes the health route from the app, not from a test that requests it', () => {
+    const f = detectNode(
+      bunProject(
+        { scripts: { start: 'bun run src/index.ts' } },
+        { 'src/app.ts': "app.get('/healthz', ok);\n", 'src/app.spec.ts': "\n\nrequest('/healthz');\n" },
+      ),
+    );
+    assert.equal(f.healthPath.source, 'src/app.ts:1');
+  });
+});
