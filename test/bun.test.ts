@@ -4,7 +4,8 @@ import { detectBunStart } from '../generators/node/bun.ts';
 import { detectNode, PACKAGE_MANAGER_DEFAULTS } from '../generators/node/detect.ts';
 import { planNode } from '../generators/node/plan.ts';
 import { InputError } from '../lib/errors.ts';
-import { memoryProject } from '../lib/project.ts';
+import { findWorkspace } from '../lib/js-workspace.ts';
+import { memoryProject, subProject } from '../lib/project.ts';
 
 const LOCK = '{\n  "lockfileVersion": 1,\n  "workspaces": {},\n  "packages": {},\n}\n';
 const bunProject = (pkg: Record<string, unknown>, files: Record<string, string> = {}) =>
@@ -84,5 +85,35 @@ describe('bun', () => {
       ),
     );
     assert.equal(f.healthPath.source, 'src/app.ts:1');
+  });
+
+  it('builds a Bun workspace member from the root: full install, then only its production modules (--filter)', () => {
+    const project = memoryProject({
+      'package.json': JSON.stringify({ name: 'root', private: true, workspaces: ['apps/*', 'packages/*'] }),
+      'bun.lock': LOCK,
+      'apps/api/package.json': JSON.stringify({
+        name: '@acme/api',
+        scripts: { start: 'bun src/server.ts', test: 'bun test' },
+        dependencies: { '@acme/util': 'workspace:*', hono: '^4' },
+      }),
+      'apps/api/src/server.ts': 'Bun.serve({ port: 4000, fetch });\n',
+      'apps/admin/package.json': JSON.stringify({ name: '@acme/admin', scripts: { start: 'bun src/main.ts' } }),
+      'packages/util/package.json': JSON.stringify({ name: '@acme/util', scripts: { build: 'tsc' } }),
+    });
+    const found = findWorkspace('/r/apps/api', (dir) => subProject(project, dir.replace(/^\/r\/?/, '') || '.'));
+    const f = detectNode(subProject(project, 'apps/api'), found);
+    assert.equal(f.engine.value, 'bun');
+    const d = planNode(f, answers).dockerfile as Record<string, unknown>;
+    assert.match(String(d.installRun), /bun install --frozen-lockfile$/);
+    const build = (d.build as { run: string }).run;
+    assert.match(build, /bun run --cwd packages\/util build/);
+    assert.match(
+      build,
+      /rm -rf node_modules packages\/util\/node_modules apps\/api\/node_modules \\\n {4}&& bun install --frozen-lockfile --production --filter @acme\/api$/,
+    );
+    assert.match(build, /--mount=type=cache,target=\/root\/\.bun\/install\/cache/);
+    assert.equal((d.test as { run: string }).run, 'RUN bun run --cwd packages/util build \\\n    && bun run --cwd apps/api test');
+    assert.equal(d.runtimeWorkdir, '/app/apps/api');
+    assert.equal(d.cmd, '["/usr/local/bin/bun", "src/server.ts"]');
   });
 });

@@ -60,3 +60,17 @@ export function checkBunLock(project: ProjectFiles): void {
   if (text !== undefined && !/"lockfileVersion"\s*:\s*\d+/.test(text))
     throw new InputError('bun.lock', 'has no "lockfileVersion": is it a Bun lockfile?');
 }
+
+/**
+ * A Bun workspace member's commands, run from the workspace root. `bun install --filter <member>` installs
+ * only what the member and the workspace packages it depends on need (not the other members', not the root's
+ * devDependencies); it adds to an existing node_modules and removes nothing, so the full install of the build
+ * is removed first (the root's and those of the members the image copies).
+ */
+export function bunWorkspaceCommands(prodInstall: string, name: string, dir: string, copied: string[]) {
+  return {
+    run: (script: string, member: { dir: string }) => `bun run --cwd ${member.dir} ${script}`,
+    exec: (command: string) => `bun run --cwd ${dir} ${command}`,
+    prod: `rm -rf node_modules ${copied.map((d) => `${d}/node_modules`).join(' ')} \\\n    && ${prodInstall} --filter ${name}`,
+  };
+}

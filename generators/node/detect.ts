@@ -51,7 +51,7 @@ export interface NodeFacts {
   /** False when package.json has no dependencies at all: then the install creates no node_modules. */
   hasDependencies: boolean;
   labels: LabelFacts;
-  /** Set for a member of an npm, yarn or pnpm workspace: it is built from the workspace root. */
+  /** Set for a member of an npm, yarn, pnpm or Bun workspace: it is built from the workspace root. */
   workspace?: WorkspaceFacts;
   warnings: string[];
 }
@@ -243,11 +243,6 @@ function workspaceFacts(context: WorkspaceContext, pm: PackageManager): Workspac
   const { workspace, member } = context;
   const self = workspace.members.find((m) => m.dir === member);
   if (!self) throw new InputError(`${member}/package.json`, `is not a member of the workspace (${workspace.source})`);
-  if (pm.name === 'bun')
-    throw new InputError(
-      workspace.source,
-      'bun workspaces are not supported yet: run the Node generator at the workspace root, or use npm, yarn or pnpm',
-    );
   return {
     source: workspace.source,
     dir: member,

@@ -27,7 +27,7 @@ export default class NodeGenerator extends ServiceGenerator {
 
   async initializing() {
     this.checkInputs();
-    // A member of an npm, yarn or pnpm workspace is built from the workspace root with its lockfile.
+    // A member of an npm, yarn, pnpm or Bun workspace is built from the workspace root with its lockfile.
     const workspace = findWorkspace(this.destinationRoot(), diskProject);
     this.facts = detectNode(diskProject(this.destinationRoot()), workspace);
     const start = this.options.start as string | undefined;

@@ -15,6 +15,7 @@ import {
   TINI,
 } from '../../lib/images.ts';
 import { ociLabels } from '../../lib/labels.ts';
+import { bunWorkspaceCommands } from './bun.ts';
 import type { NodeFacts, PackageManager } from './detect.ts';
 
 export interface NodeAnswers {
@@ -47,8 +48,16 @@ interface WorkspaceCommands {
   prod: string;
 }
 
-export function workspaceCommands(pm: PackageManager, cmds: PmCommands, name: string, dir: string): WorkspaceCommands {
+export function workspaceCommands(
+  pm: PackageManager,
+  cmds: PmCommands,
+  name: string,
+  dir: string,
+  copied: string[] = [dir],
+): WorkspaceCommands {
   switch (pm.name) {
+    case 'bun':
+      return bunWorkspaceCommands(cmds.prodInstall, name, dir, copied);
     case 'pnpm':
       return {
         run: (s, m) => `pnpm --filter ${m.name} run ${s}`,
@@ -332,7 +341,13 @@ function workspaceSteps(
 ): { build: string; test?: string; comment: string } {
   const ws = facts.workspace as NonNullable<NodeFacts['workspace']>;
   const kind = facts.kind.value;
-  const wc = workspaceCommands(pm, cmds, ws.name, ws.dir);
+  const wc = workspaceCommands(
+    pm,
+    cmds,
+    ws.name,
+    ws.dir,
+    ws.closure.map((m) => m.dir),
+  );
   // The members with a build script, dependencies first (this member last, when it has one).
   const building = ws.closure.filter((m) => m.scripts.build);
   const builds = (members: typeof ws.closure) =>
