@@ -229,7 +229,7 @@ export function detectNode(project: ProjectFiles, context?: WorkspaceContext): N
     hasPublic,
     hasDependencies,
     labels,
-    workspace: context ? workspaceFacts(context, packageManager.value) : undefined,
+    workspace: context ? workspaceFacts(context) : undefined,
     warnings,
   };
 }
@@ -239,7 +239,7 @@ function readRootPackageJson(root: ProjectFiles): PackageJson {
   return text === undefined ? {} : (parseJsonFile<PackageJson>('package.json (workspace root)', text) ?? {});
 }
 
-function workspaceFacts(context: WorkspaceContext, pm: PackageManager): WorkspaceFacts {
+function workspaceFacts(context: WorkspaceContext): WorkspaceFacts {
   const { workspace, member } = context;
   const self = workspace.members.find((m) => m.dir === member);
   if (!self) throw new InputError(`${member}/package.json`, `is not a member of the workspace (${workspace.source})`);
