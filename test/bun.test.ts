@@ -1,11 +1,16 @@
 // Bun projects: when Bun runs the app, Bun's version, images and commands. In-memory projects, no Yeoman.
 import assert from 'node:assert/strict';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'yaml';
 import { detectBunStart } from '../generators/node/bun.ts';
 import { detectNode, PACKAGE_MANAGER_DEFAULTS } from '../generators/node/detect.ts';
 import { planNode } from '../generators/node/plan.ts';
 import { InputError } from '../lib/errors.ts';
 import { findWorkspace } from '../lib/js-workspace.ts';
 import { memoryProject, subProject } from '../lib/project.ts';
+import { FIXTURES, runCli } from './helpers/fixtures.ts';
 
 const LOCK = '{\n  "lockfileVersion": 1,\n  "workspaces": {},\n  "packages": {},\n}\n';
 const bunProject = (pkg: Record<string, unknown>, files: Record<string, string> = {}) =>
@@ -115,5 +120,22 @@ describe('bun', () => {
     assert.equal((d.test as { run: string }).run, 'RUN bun run --cwd packages/util build \\\n    && bun run --cwd apps/api test');
     assert.equal(d.runtimeWorkdir, '/app/apps/api');
     assert.equal(d.cmd, '["/usr/local/bin/bun", "src/server.ts"]');
+  });
+
+  it('gives a repository with a Python back end and a Bun workspace front end every service', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'dockerstack-bun-app-'));
+    try {
+      cpSync(join(FIXTURES, 'python', 'pip-flask', 'input'), join(root, 'backend'), { recursive: true });
+      cpSync(join(FIXTURES, 'node', 'bun-workspace', 'input'), join(root, 'frontend'), { recursive: true });
+      const { code, output } = await runCli(['--yes'], root);
+      assert.equal(code, 0, output);
+      const compose = parse(readFileSync(join(root, 'compose.yaml'), 'utf8'));
+      assert.deepEqual(Object.keys(compose.services).sort(), ['admin', 'api', 'backend']);
+      assert.equal(compose.services.api.build.context, './frontend');
+      assert.equal(compose.services.api.build.dockerfile, 'apps/api/Dockerfile');
+      assert.match(readFileSync(join(root, 'frontend', 'apps', 'admin', 'Dockerfile'), 'utf8'), /--production --filter @hello\/admin$/m);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });
