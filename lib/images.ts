@@ -52,6 +52,21 @@ export function nodeRuntimeImage(tag: string, line: string, runtime: NodeRuntime
   }
 }
 
+/**
+ * Bun's official images (oven/bun; `tag` may be an ARG reference). Builds run on the Debian slim image (or
+ * alpine). The distroless one (base-nossl + bun) sets no USER: the runtime stage runs distroless's nonroot
+ * 65532; the Debian and Alpine images have the user bun (1000).
+ */
+export const BUN_BIN = '/usr/local/bin/bun';
+export function bunBuildImage(tag: string, alpine: boolean): string {
+  return `oven/bun:${tag}-${alpine ? 'alpine' : 'slim'}`;
+}
+export function bunRuntimeImage(tag: string, runtime: NodeRuntime): RuntimeImage {
+  if (runtime === 'distroless')
+    return { ref: `oven/bun:${tag}-distroless`, user: NONROOT, shell: false, runtimeBin: BUN_BIN, entrypoint: [BUN_BIN] };
+  return { ref: `oven/bun:${tag}-${runtime}`, user: { uid: 1000, gid: 1000 }, shell: true, runtimeBin: BUN_BIN };
+}
+
 /** The unprivileged NGINX image for static front ends (runs as uid 101, listens on 8080). */
 export const NGINX_UNPRIVILEGED: RuntimeImage = {
   ref: 'nginxinc/nginx-unprivileged:1.29',

@@ -27,6 +27,7 @@ import {
 import { diskProject } from './project.ts';
 import { README_FILE, readmeData } from './readme.ts';
 import { render } from './render.ts';
+import { restoreFiles, snapshotFiles } from './skip-service.ts';
 
 export type ServiceOptions = BaseOptions & {
   yes?: boolean;
@@ -36,6 +37,8 @@ export type ServiceOptions = BaseOptions & {
   composeRoot?: string;
   /** Set by the app generator: the team preset it loaded and validated from --preset. */
   loadedPreset?: Preset;
+  /** Set by the app generator: called instead of failing the run when this service cannot be generated. */
+  onSkip?: (error: Error) => void;
   [key: string]: unknown;
 };
 
@@ -64,6 +67,37 @@ export abstract class ServiceGenerator extends Generator<Record<string, unknown>
     // Yeoman queues only the subclass's own methods: queue the shared end-of-run task here.
     if (!options.help) this.queueTask({ method: () => this.reportCheck(), taskName: 'reportCheck', queueName: 'end' });
   }
+
+  /**
+   * Composed by the app generator (`onSkip`): an error in any task (but --check's drift) undoes this
+   * generator's pending files, skips its remaining tasks and is handed to the app, which reports it.
+   */
+  queueTask(task: Parameters<Generator['queueTask']>[0]): void {
+    const onSkip = this.options?.onSkip;
+    if (!onSkip) {
+      super.queueTask(task);
+      return;
+    }
+    const { method } = task;
+    this.skipState ??= { failed: false };
+    const state = this.skipState;
+    super.queueTask({
+      ...task,
+      method: async (...args: unknown[]) => {
+        if (state.failed) return;
+        state.snapshot ??= snapshotFiles(this.env.sharedFs as never);
+        try {
+          await method.apply(this, args);
+        } catch (error) {
+          if (error instanceof DriftError) throw error;
+          state.failed = true;
+          restoreFiles(this.env.sharedFs as never, state.snapshot);
+          onSkip(error as Error);
+        }
+      },
+    });
+  }
+  private skipState?: { failed: boolean; snapshot?: ReturnType<typeof snapshotFiles> };
 
   /**
    * Yeoman's default reads package.json in the constructor, which would turn a malformed package.json

@@ -159,6 +159,38 @@ describe('dockerstack (app) on a repository with several services', () => {
   });
 });
 
+describe('dockerstack (app) with a service it cannot understand', () => {
+  it('reports it with the reason, leaves it out, writes the others and exits non-zero with --yes', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'dockerstack-partial-'));
+    try {
+      cpSync(join(FIXTURES, 'python', 'pip-flask', 'input'), join(root, 'api'), { recursive: true });
+      // A Node service whose .nvmrc names no Node release: its generator fails in detection.
+      mkdirSync(join(root, 'web'));
+      writeFileSync(join(root, 'web', 'package.json'), JSON.stringify({ name: 'web', scripts: { start: 'node server.js' } }));
+      writeFileSync(join(root, 'web', 'server.js'), 'require("http").createServer().listen(3000);\n');
+      writeFileSync(join(root, 'web', '.nvmrc'), 'lts/banana\n');
+      const before = readdirSync(join(root, 'web')).sort();
+      const { code, output, stderr } = await runCli(['--yes'], root);
+      assert.equal(code, 1, output);
+      assert.match(output, /left out web \(node, web\): \.nvmrc: unknown LTS codename "lts\/banana"/);
+      assert.match(stderr, /1 of 2 service\(s\) left out, nothing written for them: web \(web: \.nvmrc: unknown LTS codename/);
+      // The Python service is written in full; nothing of the Node one, not even its saved answers.
+      assert.ok(existsSync(join(root, 'api', 'Dockerfile')));
+      const compose = parse(readFileSync(join(root, 'compose.yaml'), 'utf8'));
+      assert.deepEqual(Object.keys(compose.services), ['api']);
+      assert.deepEqual(readdirSync(join(root, 'web')).sort(), before);
+      assert.doesNotMatch(readFileSync(join(root, 'README.Docker.md'), 'utf8'), /`web`/);
+      // Fixed, the next run adds it next to the other.
+      writeFileSync(join(root, 'web', '.nvmrc'), '24\n');
+      const again = await runCli(['--yes'], root);
+      assert.equal(again.code, 0, again.output);
+      assert.deepEqual(Object.keys(parse(readFileSync(join(root, 'compose.yaml'), 'utf8')).services).sort(), ['api', 'web']);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('discovery of workspaces', () => {
   it('takes a uv workspace as one service and does not look inside a service folder', () => {
     const project = memoryProject({

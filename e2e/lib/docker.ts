@@ -195,6 +195,7 @@ const EDITABLE = [
   'src/server.js',
   'src/index.js',
   'src/main.ts',
+  'src/index.ts',
   'src/main.js',
   'src/server.ts',
   'lib/server.js',

@@ -49,6 +49,8 @@ export default class AppGenerator extends Generator<Record<string, unknown>, App
   private emptyFolder = false;
   /** The backing services every app service gets; undefined: each service's own, detected. */
   private backing: BackingKind[] | undefined;
+  /** Services whose generator failed (their files are not written), with the reason. */
+  private left: Array<{ service: DiscoveredService; reason: string }> = [];
 
   constructor(args: string[], options: AppOptions) {
     super(args, options);
@@ -204,8 +206,25 @@ export default class AppGenerator extends Generator<Record<string, unknown>, App
           ...(this.preset ? { loadedPreset: this.preset } : {}),
           destinationRoot: join(root, service.dir),
           ...(single ? {} : { composeRoot: root }),
+          // A service that cannot be understood is reported and left out; the others are still written.
+          onSkip: (error: Error) => {
+            this.left.push({ service, reason: error.message });
+            this.log(`  left out ${service.name} (${service.language}, ${service.dir}): ${error.message}`);
+          },
         },
       } as never);
     }
+  }
+
+  /** After the other services are written: say which were left out; a run without a terminal exits non-zero. */
+  end() {
+    if (!this.left.length) return;
+    const total = this.services.length;
+    const list = this.left.map((l) => `${l.service.name} (${l.service.dir}: ${l.reason})`).join('; ');
+    const summary = `${this.left.length} of ${total} service(s) left out, nothing written for them: ${list}`;
+    if (this.options.yes || this.options.check) {
+      throw new InputError(this.destinationRoot(), `${summary}. Fix the problem (or remove the service), then rerun`);
+    }
+    this.log(`dockerstack: ${summary}`);
   }
 }

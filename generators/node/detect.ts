@@ -8,6 +8,7 @@ import { memberClosure, type WorkspaceContext, type WorkspaceMember } from '../.
 import type { LabelFacts } from '../../lib/labels.ts';
 import { type ProjectFiles, pathBack, walk } from '../../lib/project.ts';
 import { currentLine, firstLine, type ResolvedVersion, resolveVersion, toolVersion } from '../../lib/versions.ts';
+import { checkBunLock, detectBunStart } from './bun.ts';
 
 export { serviceName };
 
@@ -39,8 +40,10 @@ export interface NodeFacts {
   /** Folder the build writes (dist, build, .next, ...). */
   outDir?: Fact<string>;
   test?: Fact<string>;
-  /** Arguments after `node` in the production command, e.g. ['dist/main.js']. */
+  /** Arguments after `node` (or `bun`) in the production command, e.g. ['dist/main.js']. */
   start: Fact<string[]>;
+  /** What runs the app: Bun when the start script runs `bun` (see bun.ts), else Node. */
+  engine: Fact<'node' | 'bun'>;
   port: Fact<number>;
   healthPath: Fact<string>;
   native: Fact<string[]>;
@@ -52,7 +55,7 @@ export interface NodeFacts {
   /** False when package.json has no dependencies at all: then the install creates no node_modules. */
   hasDependencies: boolean;
   labels: LabelFacts;
-  /** Set for a member of an npm, yarn or pnpm workspace: it is built from the workspace root. */
+  /** Set for a member of an npm, yarn, pnpm or Bun workspace: it is built from the workspace root. */
   workspace?: WorkspaceFacts;
   warnings: string[];
 }
@@ -343,11 +346,15 @@ export function detectNode(project: ProjectFiles, context?: WorkspaceContext): N
   const outDir = build ? (framework?.outDir ?? detectOutDir(project, kind.value, scripts.build)) : undefined;
   if (framework && kind.value === 'server' && !build)
     throw new InputError('package.json', `${kind.source}: the server is built by scripts.build, and there is none`);
+  // A framework's own server (Nuxt, SvelteKit, React Router...) runs on Node; else Bun runs what the start script runs with bun.
+  const bunStart = packageManager.value.name === 'bun' && kind.value === 'server' && !framework ? detectBunStart(project, pkg) : undefined;
   // Next.js traces a workspace member from the workspace root: its standalone server keeps the member's path.
   const start =
-    kind.value === 'next' && context
+    bunStart ??
+    (kind.value === 'next' && context
       ? fact([`${context.member}/server.js`], 'Next.js standalone output', 'traced from the workspace root')
-      : (framework?.start ?? detectStart(project, pkg, kind.value, outDir?.value, warnings));
+      : (framework?.start ?? detectStart(project, pkg, kind.value, outDir?.value, warnings)));
+  const engine = bunStart ? fact('bun' as const, bunStart.source, bunStart.note) : fact('node' as const, start.source);
   const fastifyCli = start.value[0] === FASTIFY_CLI ? fastifyCliFacts(pkg, start.source) : undefined;
   const port = framework?.port ?? fastifyCli?.port ?? detectPort(project, pkg, kind.value, start.value);
   const healthPath = detectHealthPath(project, kind.value, framework?.id);
@@ -390,6 +397,7 @@ export function detectNode(project: ProjectFiles, context?: WorkspaceContext): N
     outDir,
     test,
     start,
+    engine,
     port,
     healthPath,
     native,
@@ -398,7 +406,7 @@ export function detectNode(project: ProjectFiles, context?: WorkspaceContext): N
     hasPublic,
     hasDependencies,
     labels,
-    workspace: context ? workspaceFacts(context, packageManager.value) : undefined,
+    workspace: context ? workspaceFacts(context) : undefined,
     warnings,
   };
 }
@@ -408,15 +416,10 @@ function readRootPackageJson(root: ProjectFiles): PackageJson {
   return text === undefined ? {} : (parseJsonFile<PackageJson>('package.json (workspace root)', text) ?? {});
 }
 
-function workspaceFacts(context: WorkspaceContext, pm: PackageManager): WorkspaceFacts {
+function workspaceFacts(context: WorkspaceContext): WorkspaceFacts {
   const { workspace, member } = context;
   const self = workspace.members.find((m) => m.dir === member);
   if (!self) throw new InputError(`${member}/package.json`, `is not a member of the workspace (${workspace.source})`);
-  if (pm.name === 'bun')
-    throw new InputError(
-      workspace.source,
-      'bun workspaces are not supported yet: run the Node generator at the workspace root, or use npm, yarn or pnpm',
-    );
   return {
     source: workspace.source,
     dir: member,
@@ -472,7 +475,8 @@ export const PACKAGE_MANAGER_DEFAULTS = {
   pnpm: { '9': '10.34.9', '6': '8.15.9', '5': '7.33.7' } as Record<string, string>,
   yarnClassic: '1.22.22',
   yarnBerry: { '10': '4.18.1', '8': '4.18.1', '6': '3.8.7', '4': '2.4.3' } as Record<string, string>,
-  bun: '1.3.5',
+  /** The newest Bun release (npm `bun`), for a Bun project without "packageManager". */
+  bun: '1.4.5',
 };
 
 function detectPackageManager(project: ProjectFiles, pkg: PackageJson, warnings: string[]): Fact<PackageManager> {
@@ -494,6 +498,7 @@ function detectPackageManager(project: ProjectFiles, pkg: PackageJson, warnings:
     const name = m[1] as PackageManagerName;
     const version = m[2];
     const lockfile = lockfiles.find(([file, pm]) => pm === name && project.exists(file))?.[0];
+    if (name === 'bun') checkBunLock(project);
     if (!lockfile) warnings.push(`no lockfile for ${name}: dependencies are resolved at build time, so builds are not reproducible`);
     const berry = name === 'yarn' && semver.major(version) >= 2;
     return fact(
@@ -527,7 +532,14 @@ function detectPackageManager(project: ProjectFiles, pkg: PackageJson, warnings:
     }
     return fact({ name, version: PACKAGE_MANAGER_DEFAULTS.yarnClassic, lockfile, berry: false }, lockfile, 'yarn v1 lockfile');
   }
-  if (name === 'bun') return fact({ name, version: PACKAGE_MANAGER_DEFAULTS.bun, lockfile, berry: false }, lockfile);
+  if (name === 'bun') {
+    checkBunLock(project);
+    return fact(
+      { name, version: PACKAGE_MANAGER_DEFAULTS.bun, lockfile, berry: false },
+      lockfile,
+      'newest Bun release; no "packageManager"',
+    );
+  }
   if (name === 'npm') parseJsonFile(lockfile, text);
   return fact({ name, lockfile, berry: false }, lockfile);
 }
@@ -855,6 +867,7 @@ function compiledPath(project: ProjectFiles, entry: string, outDir: string): str
 }
 
 const SOURCE_FILE = /\.(c|m)?[jt]sx?$/;
+const TEST_FILE = /\.(test|spec)\.[cm]?[jt]sx?$/;
 
 function sourceFiles(project: ProjectFiles): string[] {
   return walk(
@@ -957,7 +970,8 @@ const FILE_ROUTES: Record<Framework['id'], Array<[RegExp, string]>> = {
 function detectHealthPath(project: ProjectFiles, kind: NodeKind, framework?: Framework['id']): Fact<string> {
   if (kind === 'static') return fact('/', 'static site');
   const dirs = kind === 'next' ? ['app', 'pages', 'src'] : ['src', 'app', 'server', 'lib', ''];
-  const files = walk(project, dirs, (p) => SOURCE_FILE.test(p), 400);
+  // Tests request the route too (a spec file sorts before its module): the route's source is the app's file.
+  const files = walk(project, dirs, (p) => SOURCE_FILE.test(p) && !TEST_FILE.test(p), 400);
   for (const path of ['/healthz', '/health', '/api/health', '/api/healthz']) {
     for (const file of files) {
       const text = project.read(file) ?? '';

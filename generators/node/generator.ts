@@ -27,7 +27,7 @@ export default class NodeGenerator extends ServiceGenerator {
 
   async initializing() {
     this.checkInputs();
-    // A member of an npm, yarn or pnpm workspace is built from the workspace root with its lockfile.
+    // A member of an npm, yarn, pnpm or Bun workspace is built from the workspace root with its lockfile.
     const workspace = findWorkspace(this.destinationRoot(), diskProject);
     const project = diskProject(this.destinationRoot());
     this.facts = detectNode(project, workspace);
@@ -35,12 +35,15 @@ export default class NodeGenerator extends ServiceGenerator {
     const start = (this.options.start as string | undefined) ?? (this.config.get('start') as string | undefined);
     if (start) {
       const where = this.options.start ? '--start' : '.yo-rc.json';
-      const m = /^node\s+(.+)$/.exec(start.trim());
-      if (!m) throw new InputError(where, `"${start}" must be a node command such as "node dist/main.js"`);
-      const args = m[1].split(/\s+/);
+      // `bun ...` is a Bun command only for a Bun project (Bun's images are built with Bun's lockfile).
+      const engine = this.facts.packageManager.value.name === 'bun' ? 'node|bun' : 'node';
+      const m = new RegExp(`^(${engine})\\s+(.+)$`).exec(start.trim());
+      if (!m) throw new InputError(where, `"${start}" must be a ${engine.replace('|', ' or ')} command such as "node dist/main.js"`);
+      const args = m[2].split(/\s+/);
       const problem = startProblem(project, args, this.facts);
       if (problem) throw new InputError(where, `"${start}" ${problem}`);
       this.facts.start = fact(args, where);
+      this.facts.engine = fact(m[1] as 'node' | 'bun', where);
     }
   }
 
@@ -72,7 +75,9 @@ export default class NodeGenerator extends ServiceGenerator {
       `dockerstack:node found in ${this.destinationRoot()}`,
       [
         { label: 'service', value: answers.service, source: a.service.source },
-        { label: 'node', value: f.node.value.tag, source: f.node.source, note: f.node.note },
+        f.engine.value === 'bun'
+          ? { label: 'runs on', value: 'bun', source: f.engine.source, note: f.engine.note }
+          : { label: 'node', value: f.node.value.tag, source: f.node.source, note: f.node.note },
         {
           label: '',
           value: pm.version ? `${pm.name} ${pm.version}` : pm.name,
@@ -93,7 +98,7 @@ export default class NodeGenerator extends ServiceGenerator {
         ...(f.build ? [{ label: 'build', value: `"${f.build.value}"`, source: f.build.source }] : []),
         ...(f.outDir ? [{ label: 'output', value: f.outDir.value, source: f.outDir.source }] : []),
         ...(f.start.value.length
-          ? [{ label: 'start', value: `node ${f.start.value.join(' ')}`, source: f.start.source, note: f.start.note }]
+          ? [{ label: 'start', value: `${f.engine.value} ${f.start.value.join(' ')}`, source: f.start.source, note: f.start.note }]
           : []),
         ...(f.test ? [{ label: 'test', value: `"${f.test.value}"`, source: f.test.source }] : []),
         { label: 'port', value: String(answers.port), source: a.port.source },

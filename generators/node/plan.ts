@@ -4,8 +4,18 @@ import { aptInstall, cacheMount, runWithMounts } from '../../lib/dockerfile.ts';
 import { COMMON_IGNORES, everywhere, type IgnoreGroup, keepCopied, manifestsOnly } from '../../lib/dockerignore.ts';
 import type { FactLine } from '../../lib/facts.ts';
 import { curlProbe, dockerfileHealthcheck, execForm, type Healthcheck, nodeProbe } from '../../lib/healthcheck.ts';
-import { NGINX_UNPRIVILEGED, type NodeRuntime, nodeBuildImage, nodeRuntimeImage, type RuntimeImage, TINI } from '../../lib/images.ts';
+import {
+  bunBuildImage,
+  bunRuntimeImage,
+  NGINX_UNPRIVILEGED,
+  type NodeRuntime,
+  nodeBuildImage,
+  nodeRuntimeImage,
+  type RuntimeImage,
+  TINI,
+} from '../../lib/images.ts';
 import { ociLabels } from '../../lib/labels.ts';
+import { bunWorkspaceCommands } from './bun.ts';
 import type { NodeFacts, PackageManager } from './detect.ts';
 
 export interface NodeAnswers {
@@ -38,8 +48,16 @@ interface WorkspaceCommands {
   prod: string;
 }
 
-export function workspaceCommands(pm: PackageManager, cmds: PmCommands, name: string, dir: string): WorkspaceCommands {
+export function workspaceCommands(
+  pm: PackageManager,
+  cmds: PmCommands,
+  name: string,
+  dir: string,
+  copied: string[] = [dir],
+): WorkspaceCommands {
   switch (pm.name) {
+    case 'bun':
+      return bunWorkspaceCommands(cmds.prodInstall, name, dir, copied);
     case 'pnpm':
       return {
         run: (s, m) => `pnpm --filter ${m.name} run ${s}`,
@@ -146,14 +164,24 @@ export function planNode(facts: NodeFacts, answers: NodeAnswers): NodePlan {
   const native = facts.native.value.length > 0;
 
   // Base image versions live in ARGs with concrete defaults.
-  const args: Array<{ name: string; value: string }> = [{ name: 'NODE_VERSION', value: version.tag }];
-  const needsLineArg = answers.runtime === 'distroless' && kind !== 'static' && version.tag !== version.line;
+  // Bun runs the app (its start script runs bun): Bun's images for every stage, at the project's Bun version.
+  const bun = facts.engine.value === 'bun';
+  const args: Array<{ name: string; value: string }> = [
+    bun ? { name: 'BUN_VERSION', value: pm.version ?? '' } : { name: 'NODE_VERSION', value: version.tag },
+  ];
+  const needsLineArg = answers.runtime === 'distroless' && kind !== 'static' && version.tag !== version.line && !bun;
   if (needsLineArg) args.push({ name: 'NODE_MAJOR', value: version.line });
-  const buildImage = alpine ? 'node:${NODE_VERSION}-alpine' : nodeBuildImage('${NODE_VERSION}', native);
+  const buildImage = bun
+    ? bunBuildImage('${BUN_VERSION}', alpine)
+    : alpine
+      ? 'node:${NODE_VERSION}-alpine'
+      : nodeBuildImage('${NODE_VERSION}', native);
   const runtimeImage: RuntimeImage =
     kind === 'static'
       ? NGINX_UNPRIVILEGED
-      : nodeRuntimeImage('${NODE_VERSION}', needsLineArg ? '${NODE_MAJOR}' : '${NODE_VERSION}', answers.runtime);
+      : bun
+        ? bunRuntimeImage('${BUN_VERSION}', answers.runtime)
+        : nodeRuntimeImage('${NODE_VERSION}', needsLineArg ? '${NODE_MAJOR}' : '${NODE_VERSION}', answers.runtime);
   if (kind === 'static') args.push({ name: 'NGINX_VERSION', value: NGINX_UNPRIVILEGED.ref.split(':')[1] });
   const runtimeRef = kind === 'static' ? 'nginxinc/nginx-unprivileged:${NGINX_VERSION}' : runtimeImage.ref;
   const { uid, gid } = runtimeImage.user;
@@ -179,7 +207,7 @@ export function planNode(facts: NodeFacts, answers: NodeAnswers): NodePlan {
     depsSetup.push(aptInstall([TINI.apt]));
   }
   if (alpine && native) depsSetup.push('RUN apk add --no-cache python3=~3.12 make=~4.4 g++=~14.2');
-  if (cmds.setup) depsSetup.push(runWithMounts([cacheMount('/root/.npm')], cmds.setup));
+  if (cmds.setup && !bun) depsSetup.push(runWithMounts([cacheMount('/root/.npm')], cmds.setup));
 
   const buildCommand = facts.build ? cmds.run('build') : `${pm.name === 'npm' ? 'npx' : pm.name === 'bun' ? 'bunx' : pm.name} next build`;
   const nextStandalone = kind === 'next' ? 'NEXT_PRIVATE_STANDALONE=true ' : '';
@@ -241,6 +269,7 @@ export function planNode(facts: NodeFacts, answers: NodeAnswers): NodePlan {
     kind,
     // The build drops devDependencies: a server that runs from node_modules (not a self-contained output).
     prunes: kind === 'server' && !outputOnly,
+    engine: facts.engine.value,
     args,
     buildImage,
     runtimeImage: runtimeRef,
@@ -255,7 +284,7 @@ export function planNode(facts: NodeFacts, answers: NodeAnswers): NodePlan {
     build: member
       ? { run: member.build, comment: member.comment }
       : hasBuild
-        ? { run: `RUN ${buildSteps.join(' \\\n    && ')}` }
+        ? { run: bun ? runWithMounts([cacheMount(cmds.cache)], buildSteps.join(' \\\n    && ')) : `RUN ${buildSteps.join(' \\\n    && ')}` }
         : undefined,
     test: member?.test
       ? { from: 'deps', reinstall: undefined, run: member.test }
@@ -326,7 +355,13 @@ function workspaceSteps(
 ): { build: string; test?: string; comment: string } {
   const ws = facts.workspace as NonNullable<NodeFacts['workspace']>;
   const kind = facts.kind.value;
-  const wc = workspaceCommands(pm, cmds, ws.name, ws.dir);
+  const wc = workspaceCommands(
+    pm,
+    cmds,
+    ws.name,
+    ws.dir,
+    ws.closure.map((m) => m.dir),
+  );
   // The members with a build script, dependencies first (this member last, when it has one).
   const building = ws.closure.filter((m) => m.scripts.build);
   const builds = (members: typeof ws.closure) =>
