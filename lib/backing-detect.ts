@@ -40,6 +40,24 @@ const CLIENTS: Record<DetectedKind, { npm: string[]; pypi: string[]; go: string[
   },
 };
 
+/**
+ * Embedded databases: an app that ships a SQLite driver as well as a PostgreSQL or MySQL one runs on
+ * SQLite by default and on the server database only when configured so (pocketbase, memos, gotify, Django's
+ * default settings): the server database is then not added without --backing.
+ */
+const SQLITE = {
+  npm: ['better-sqlite3', 'sqlite3', 'sqlite', '@libsql/client'],
+  pypi: ['aiosqlite'],
+  go: [
+    'github.com/mattn/go-sqlite3',
+    'modernc.org/sqlite',
+    'gorm.io/driver/sqlite',
+    'github.com/glebarez/sqlite',
+    'github.com/ncruces/go-sqlite3',
+  ],
+};
+const SQLITE_SETTING = /['"]django\.db\.backends\.sqlite3['"]|sqlite(?:\+\w+)?:\/\/\//;
+
 /** Connection URLs in the code or its config (not in comments or docs). */
 const URLS: Array<[RegExp, DetectedKind]> = [
   [/\bpostgres(?:ql)?(?:\+\w+)?:\/\/[\w${}.:@-]*/, 'postgres'],
@@ -107,33 +125,59 @@ function dependencies(project: ProjectFiles): Array<{ name: string; file: string
   return out;
 }
 
+export interface BackingEvidence {
+  /** Backing services to add. */
+  found: DetectedBacking[];
+  /** Server databases whose driver is there but that are optional: SQLite is the default. */
+  optional: Array<DetectedBacking & { sqlite: string }>;
+}
+
+const isClient = (dep: { name: string; file: string }, clients: { npm: string[]; pypi: string[]; go: string[] }) =>
+  dep.file === 'package.json'
+    ? clients.npm.includes(dep.name)
+    : dep.file === 'go.mod'
+      ? clients.go.some((mod) => dep.name === mod || dep.name.startsWith(`${mod}/`))
+      : clients.pypi.includes(dep.name);
+
 /** The backing services the service in `project` (its own folder) uses: one entry per kind, the first evidence. */
 export function detectBacking(project: ProjectFiles): DetectedBacking[] {
+  return backingEvidence(project).found;
+}
+
+/** What detectBacking finds, and the server databases it leaves out because SQLite is the default. */
+export function backingEvidence(project: ProjectFiles): BackingEvidence {
   const found = new Map<DetectedKind, string>();
+  const fromDeps = new Set<DetectedKind>();
+  let sqlite: string | undefined;
   for (const dep of dependencies(project)) {
+    if (!sqlite && isClient(dep, SQLITE)) sqlite = `${dep.file}:${dep.line} dependency "${dep.name}"`;
     for (const [kind, clients] of Object.entries(CLIENTS) as Array<[DetectedKind, (typeof CLIENTS)[DetectedKind]]>) {
-      if (found.has(kind)) continue;
-      const hit =
-        dep.file === 'package.json'
-          ? clients.npm.includes(dep.name)
-          : dep.file === 'go.mod'
-            ? clients.go.some((mod) => dep.name === mod || dep.name.startsWith(`${mod}/`))
-            : clients.pypi.includes(dep.name);
-      if (hit) found.set(kind, `${dep.file}:${dep.line} dependency "${dep.name}"`);
+      if (found.has(kind) || !isClient(dep, clients)) continue;
+      found.set(kind, `${dep.file}:${dep.line} dependency "${dep.name}"`);
+      fromDeps.add(kind);
     }
   }
   for (const file of walk(project, [''], (p) => SOURCE.test(p) && !NOT_SOURCE.test(p), 400)) {
     const text = project.read(file);
     if (!text || text.length > 300_000) continue;
+    const setting = sqlite ? undefined : SQLITE_SETTING.exec(text);
+    if (setting) sqlite = `${file}:${lineOf(text, setting.index)} ${setting[0]}`;
     for (const [re, kind] of URLS) {
-      if (found.has(kind)) continue;
+      if (found.has(kind) && !fromDeps.has(kind)) continue;
       const m = re.exec(text);
       if (!m) continue;
       const lineEnd = text.indexOf('\n', m.index);
       const line = text.slice(text.lastIndexOf('\n', m.index) + 1, lineEnd === -1 ? undefined : lineEnd).trim();
       if (/^(?:#|\/\/|\*|<!--)/.test(line)) continue; // a URL in a comment is not a connection
-      found.set(kind, `${file}:${lineOf(text, m.index)} "${m[0].slice(0, 60)}"`);
+      // A URL in the code is evidence of its own: the kind is no longer only a driver in the manifest.
+      if (!found.has(kind)) found.set(kind, `${file}:${lineOf(text, m.index)} "${m[0].slice(0, 60)}"`);
+      fromDeps.delete(kind);
     }
   }
-  return [...found].map(([kind, source]) => ({ kind, source }));
+  const list = [...found].map(([kind, source]) => ({ kind, source }));
+  const serverDb = (d: DetectedBacking) => sqlite !== undefined && fromDeps.has(d.kind) && (d.kind === 'postgres' || d.kind === 'mysql');
+  return {
+    found: list.filter((d) => !serverDb(d)),
+    optional: list.filter(serverDb).map((d) => ({ ...d, sqlite: sqlite as string })),
+  };
 }

@@ -7,7 +7,7 @@ import { basename, isAbsolute, join, relative, resolve } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import Generator, { type BaseOptions } from 'yeoman-generator';
 import { BACKING_KINDS, type BackingKind, backingService, parseBacking } from './backing.ts';
-import { type DetectedBacking, detectBacking } from './backing-detect.ts';
+import { backingEvidence, type DetectedBacking } from './backing-detect.ts';
 import { mergeCompose, type ServiceSpec, withBacking } from './compose.ts';
 import { DriftError, InputError } from './errors.ts';
 import { type Fact, type FactLine, fact, formatFacts } from './facts.ts';
@@ -160,19 +160,24 @@ export abstract class ServiceGenerator extends Generator<Record<string, unknown>
     } else if (this.config.get('backing') !== undefined) {
       this.backing = listed(parseBacking(this.config.get('backing')), '.yo-rc.json');
     } else {
-      const detected = detectBacking(diskProject(this.destinationRoot()));
-      const supported = detected.filter((d): d is DetectedBacking & { kind: BackingKind } =>
+      const { found, optional } = backingEvidence(diskProject(this.destinationRoot()));
+      const supported = found.filter((d): d is DetectedBacking & { kind: BackingKind } =>
         (BACKING_KINDS as readonly string[]).includes(d.kind),
       );
+      const unsupported = found.filter((d) => !supported.includes(d as never));
       this.backing = {
         kinds: supported.map((d) => d.kind),
         facts: supported.map((d) => ({ label: 'backing', value: d.kind, source: d.source })),
-        warnings: detected
-          .filter((d) => !supported.includes(d as never))
-          .map(
+        warnings: [
+          ...unsupported.map(
             (d) =>
               `the app uses ${d.kind} (${d.source}); compose.yaml gets no ${d.kind} service: --backing offers ${BACKING_KINDS.join(', ')}`,
           ),
+          ...optional.map(
+            (d) =>
+              `${d.kind} is optional (${d.source}): SQLite is the default (${d.sqlite}), so compose.yaml gets no ${d.kind}; --backing ${d.kind} adds it`,
+          ),
+        ],
       };
     }
     return this.backing;

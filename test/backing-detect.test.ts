@@ -1,6 +1,6 @@
 // Backing services read from a service's dependencies and code (lib/backing-detect.ts), without Yeoman.
 import assert from 'node:assert/strict';
-import { detectBacking } from '../lib/backing-detect.ts';
+import { backingEvidence, detectBacking } from '../lib/backing-detect.ts';
 import { memoryProject } from '../lib/project.ts';
 
 const kinds = (files: Record<string, string>) => detectBacking(memoryProject(files)).map((d) => `${d.kind} <- ${d.source}`);
@@ -42,6 +42,29 @@ describe('backing services from dependencies and code', () => {
       }),
       ['rabbitmq <- app/config.py:2 "amqp://guest@localhost"'],
     );
+  });
+
+  it('leaves out a server database whose driver is only an option beside a SQLite default', () => {
+    const gomod =
+      'module example.com/notes\n\ngo 1.24\n\nrequire (\n\tgithub.com/jackc/pgx/v5 v5.7.1\n\tmodernc.org/sqlite v1.34.0\n\tgithub.com/redis/go-redis/v9 v9.7.0\n)\n';
+    const evidence = backingEvidence(memoryProject({ 'go.mod': gomod }));
+    assert.deepEqual(
+      evidence.found.map((d) => d.kind),
+      ['redis'],
+    );
+    assert.deepEqual(evidence.optional, [
+      { kind: 'postgres', source: 'go.mod:6 dependency "github.com/jackc/pgx/v5"', sqlite: 'go.mod:7 dependency "modernc.org/sqlite"' },
+    ]);
+    // Django's default settings name SQLite; psycopg2 is for DATABASE_URL deployments.
+    const django = {
+      'requirements.txt': 'Django==5.1\npsycopg2-binary==2.9.9\n',
+      'mysite/settings.py': "DATABASES = {'default': {'ENGINE': 'django.db.backends.sqlite3', 'NAME': BASE_DIR / 'db.sqlite3'}}\n",
+    };
+    assert.deepEqual(kinds(django), []);
+    // A postgres URL in the code is evidence of its own, SQLite driver or not.
+    assert.deepEqual(kinds({ ...django, 'mysite/db.py': "URL = os.environ.get('DATABASE_URL', 'postgresql://app@db/app')\n" }), [
+      'postgres <- requirements.txt:2 dependency "psycopg2-binary"',
+    ]);
   });
 
   it('finds nothing in a service that uses no backing service', () => {
