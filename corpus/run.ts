@@ -391,7 +391,15 @@ function byFact(results: RepoResult[]): string {
   return `| fact | ${facts.join(' | ')} |\n| --- |${' --- |'.repeat(facts.length)}\n| right/total | ${cells(facts)} |\n\n| language | ${langs.join(' | ')} |\n| --- |${' --- |'.repeat(langs.length)}\n| facts right/total | ${cells(langs)} |`;
 }
 
-function renderMarkdown(results: RepoResult[], at: string): string {
+/** docs/corpus.json: the last run, and the first committed report's figures as the baseline. */
+interface Report {
+  generatorCommit: string;
+  baseline?: { generatorCommit: string; summary: ReturnType<typeof summary> };
+  summary?: ReturnType<typeof summary>;
+  results: RepoResult[];
+}
+
+function renderMarkdown(results: RepoResult[], at: string, baseline?: Report['baseline']): string {
   const s = summary(results);
   const cell = (t: string | undefined) => (t ?? '').replaceAll('|', '\\|').replaceAll('\n', ' ');
   const rows = results.map((r) => {
@@ -408,7 +416,7 @@ printed and wrote; and, for the repositories that can be built here, \`docker co
 with every check of the end-to-end suite. Regenerate with \`npm run corpus\` (facts) or
 \`npm run corpus:run\` (facts, then build and run); generator commit ${at}.
 
-**${summaryLine(s)}.**
+**${summaryLine(s)}.**${baseline ? `\n\nBaseline (generator ${baseline.generatorCommit}, before the adoption work): ${summaryLine(baseline.summary)}.` : ''}
 
 ${byFact(results)}
 
@@ -439,17 +447,18 @@ function regressions(results: RepoResult[], previous: Map<string, RepoResult>): 
 async function main(): Promise<number> {
   if (flag('--report')) {
     // Re-render the page from the committed JSON (after a change to the page's layout).
-    const { generatorCommit, results } = JSON.parse(readFileSync(REPORT_JSON, 'utf8')) as {
-      generatorCommit: string;
-      results: RepoResult[];
-    };
-    writeFileSync(REPORT_MD, renderMarkdown(results, generatorCommit));
+    const { generatorCommit, results, baseline } = JSON.parse(readFileSync(REPORT_JSON, 'utf8')) as Report;
+    writeFileSync(REPORT_MD, renderMarkdown(results, generatorCommit, baseline));
     return 0;
   }
   const expectations = loadExpectations();
   const previousJson = existsSync(REPORT_JSON)
-    ? (JSON.parse(readFileSync(REPORT_JSON, 'utf8')) as { results: RepoResult[] })
-    : { results: [] };
+    ? (JSON.parse(readFileSync(REPORT_JSON, 'utf8')) as Report)
+    : ({ generatorCommit: '', results: [] } as Report);
+  // The first committed report stays the baseline the later ones are read against.
+  const baseline =
+    previousJson.baseline ??
+    (previousJson.summary ? { generatorCommit: previousJson.generatorCommit, summary: previousJson.summary } : undefined);
   const previous = new Map(previousJson.results.map((r) => [r.id, r]));
   const at = await HEAD();
   const results: RepoResult[] = [];
@@ -484,8 +493,9 @@ async function main(): Promise<number> {
         .concat(results)
         .sort((a, b) => a.id.localeCompare(b.id))
     : results;
-  writeFileSync(REPORT_JSON, `${JSON.stringify({ generatorCommit: at, summary: summary(merged), results: merged }, null, 2)}\n`);
-  writeFileSync(REPORT_MD, renderMarkdown(merged, at));
+  const next: Report = { generatorCommit: at, baseline, summary: summary(merged), results: merged };
+  writeFileSync(REPORT_JSON, `${JSON.stringify(next, null, 2)}\n`);
+  writeFileSync(REPORT_MD, renderMarkdown(merged, at, baseline));
   process.stdout.write(`\ncorpus: ${summaryLine(summary(merged))} (${((Date.now() - t0) / 1000).toFixed(0)} s)\n`);
   const dropped = regressions(results, previous);
   if (dropped.length) {
