@@ -11,7 +11,7 @@ import { mergeCompose, type ServiceSpec, withBacking } from './compose.ts';
 import { DriftError, InputError } from './errors.ts';
 import { type Fact, type FactLine, fact, formatFacts } from './facts.ts';
 import { NONROOT } from './images.ts';
-import { COMMON_OPTIONS, checkChoice, type OptionSpec } from './options.ts';
+import { COMMON_OPTIONS, checkArgs, checkChoice, formatHelp, HELP_OPTION, type OptionSpec, yeomanOption } from './options.ts';
 import {
   applyPresetToDockerfile,
   isLocked,
@@ -79,11 +79,17 @@ export abstract class ServiceGenerator extends Generator<Record<string, unknown>
 
   private addOption(spec: OptionSpec): void {
     if (this._options?.[spec.name]) return;
-    this.option(spec.name, {
-      type: spec.type === 'boolean' ? Boolean : spec.type === 'number' ? Number : String,
-      description: `${spec.description}${spec.choices ? ` (${spec.choices.join('|')})` : ''} [default: ${spec.defaultText}]`,
-      alias: spec.alias,
-    });
+    this.option(spec.name, yeomanOption(spec) as never);
+  }
+
+  /** The options this generator takes (not Yeoman's own, which do nothing here). */
+  private helpSpecs(): OptionSpec[] {
+    return [...COMMON_OPTIONS, ...this.optionSpecs(), HELP_OPTION];
+  }
+
+  /** --help: the command as typed (the bin passes it), then every option with its default. */
+  help(): string {
+    return formatHelp(String(this.options.command ?? `yo ${this._namespace}`), this.helpSpecs());
   }
 
   get interactive(): boolean {
@@ -92,7 +98,16 @@ export abstract class ServiceGenerator extends Generator<Record<string, unknown>
 
   /** Validate option values and that the destination can be written. */
   protected checkInputs(): void {
-    for (const spec of this.optionSpecs()) checkChoice(spec, this.options[spec.name]);
+    checkArgs(this._args, this.helpSpecs());
+    // An option without a prompt (--start, --server, --cgo...) is read as an option: a saved answer stands
+    // in for one not given, so the next run and --check get it too (its facts then name .yo-rc.json).
+    for (const spec of this.optionSpecs()) {
+      const saved = this.config.get(spec.name);
+      if (spec.prompt || given(this.options[spec.name]) || saved === undefined) continue;
+      this.options[spec.name] = saved;
+      this.restored.add(spec.name);
+    }
+    for (const spec of this.optionSpecs()) checkChoice(spec, this.options[spec.name], this.optionSource(spec.name));
     parseBacking(this.options.backing); // an unknown name fails here, before anything is written
     this.preset = this.resolvePreset();
     if (!this.options.check) {
@@ -141,9 +156,9 @@ export abstract class ServiceGenerator extends Generator<Record<string, unknown>
       const cli = this.options[spec.name];
       const fromPreset = presetValue(this.preset, spec.name, this.language);
       const locked = this.preset && fromPreset !== undefined && isLocked(this.preset, spec.name) ? this.preset : undefined;
-      if (cli !== undefined && cli !== null && cli !== '') {
+      if (given(cli)) {
         if (locked && String(cli) !== fromPreset) throw lockedError(locked, spec.name, String(fromPreset), `--${spec.name}`, cli);
-        this.answers[spec.name] = fact(cli, `--${spec.name}`);
+        this.answers[spec.name] = fact(cli, this.optionSource(spec.name));
         continue;
       }
       if (locked) {
@@ -153,7 +168,7 @@ export abstract class ServiceGenerator extends Generator<Record<string, unknown>
         continue;
       }
       if (saved[spec.name] !== undefined) {
-        checkChoice(spec, saved[spec.name]);
+        checkChoice(spec, saved[spec.name], '.yo-rc.json');
         this.answers[spec.name] = fact(saved[spec.name], '.yo-rc.json');
       } else if (fromPreset !== undefined && this.preset) {
         this.answers[spec.name] = fact(fromPreset, `preset ${this.preset.source}`);
@@ -180,7 +195,15 @@ export abstract class ServiceGenerator extends Generator<Record<string, unknown>
     }
   }
 
-  /** Save the prompted answers in .yo-rc.json, so the next run and teammates get the same ones. */
+  /** Where an option's value came from: the command line, or .yo-rc.json for a saved answer standing in for it. */
+  private optionSource(name: string): string {
+    return this.restored.has(name) ? '.yo-rc.json' : `--${name}`;
+  }
+
+  /**
+   * Save the answers in .yo-rc.json, so the next run, --check and teammates get the same ones: every
+   * prompted answer, and every option given on the command line (those without a prompt too).
+   */
   protected saveAnswers(specs: OptionSpec[]): void {
     if (this.options.check) return;
     if (this.preset && (this.options.preset || this.options.loadedPreset || !this.config.get('preset'))) {
@@ -191,13 +214,20 @@ export abstract class ServiceGenerator extends Generator<Record<string, unknown>
     for (const spec of specs) {
       const answer = this.answers[spec.name];
       if (spec.prompt && answer !== undefined && answer.value !== undefined) this.config.set(spec.name, answer.value as never);
+      else if (!spec.prompt && !this.restored.has(spec.name) && given(this.options[spec.name]))
+        this.config.set(spec.name, this.options[spec.name] as never);
     }
   }
 
   protected printFacts(title: string, lines: FactLine[], warnings: string[]): void {
     this.log(`${title}:`);
     const preset = this.preset ? [{ label: 'preset', value: presetSummary(this.preset), source: this.preset.source }] : [];
-    for (const line of formatFacts([...lines, ...preset])) this.log(`  ${line}`);
+    // A fact the language generator sourced to an option (`--start`) whose value was the saved answer.
+    const sourced = lines.map((line) => {
+      const option = /^--([\w-]+)(?:\s|$)/.exec(line.source)?.[1];
+      return option && this.restored.has(option) ? { ...line, source: '.yo-rc.json' } : line;
+    });
+    for (const line of formatFacts([...sourced, ...preset])) this.log(`  ${line}`);
     for (const warning of warnings) this.log(`  warning: ${warning}`);
   }
 
@@ -303,6 +333,8 @@ export abstract class ServiceGenerator extends Generator<Record<string, unknown>
   }
 
   protected skipped: string[] = [];
+  /** Options without a prompt whose value is the answer saved in .yo-rc.json (not given this time). */
+  private restored = new Set<string>();
   protected preset?: Preset;
   protected drift: string[] = [];
 
@@ -341,6 +373,11 @@ function ignoreFileFor(file: OutputFile, spec: ServiceSpec, secretsInContext: st
 function renderOutput(file: OutputFile): string | undefined {
   if (file.contents !== undefined || !file.template) return file.contents;
   return render(file.template, file.data ?? {});
+}
+
+/** An option given a value (Yeoman leaves the ones not given undefined). */
+function given(value: unknown): boolean {
+  return value !== undefined && value !== null && value !== '';
 }
 
 export function readIfExists(path: string): string | undefined {
