@@ -2,7 +2,7 @@
 // printing facts with their sources, and writing without ever losing a user's file.
 
 import { randomBytes } from 'node:crypto';
-import { accessSync, constants, readFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
 import { basename, isAbsolute, join, relative, resolve } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import Generator, { type BaseOptions } from 'yeoman-generator';
@@ -61,7 +61,10 @@ export abstract class ServiceGenerator extends Generator<Record<string, unknown>
     super(args, options);
     for (const spec of [...COMMON_OPTIONS]) this.addOption(spec);
     // Yeoman queues only the subclass's own methods: queue the shared end-of-run task here.
-    if (!options.help) this.queueTask({ method: () => this.reportCheck(), taskName: 'reportCheck', queueName: 'end' });
+    if (!options.help) {
+      this.queueTask({ method: () => this.reportCheck(), taskName: 'reportCheck', queueName: 'end' });
+      queueCommitNewConfig(this);
+    }
   }
 
   /**
@@ -254,8 +257,9 @@ export abstract class ServiceGenerator extends Generator<Record<string, unknown>
         this.log(`  editing ${rel}: adds to it, keeps everything else:\n${diff}`);
       }
       this.fs.write(dest, contents ?? '');
-      // --force, or an additive edit in a run without a terminal: Yeoman's conflicter must not ask.
-      if (this.options.force || (!this.interactive && file.additive)) {
+      // --force, or an additive edit in a run without a terminal: Yeoman's conflicter must not ask about a
+      // file on disk. A new file is left to it: it asks nothing and reports `create` (not `force`).
+      if (onDisk !== undefined && (this.options.force || (!this.interactive && file.additive))) {
         const memFile = this.env.sharedFs.get(dest) as unknown as { conflicter?: string };
         memFile.conflicter = 'force';
       }
@@ -373,6 +377,27 @@ function ignoreFileFor(file: OutputFile, spec: ServiceSpec, secretsInContext: st
 function renderOutput(file: OutputFile): string | undefined {
   if (file.contents !== undefined || !file.template) return file.contents;
   return render(file.template, file.data ?? {});
+}
+
+/**
+ * Yeoman's commit forces its own .yo-rc.json through the conflicter (it never asks about it), so a new one
+ * is reported as `force`. In the conflicts step (after every generator has written, just before Yeoman
+ * commits the rest), commit the new ones first and report them as created.
+ */
+export function queueCommitNewConfig(generator: Generator): void {
+  const fresh = (file: { path: string; state?: string }) =>
+    file.state === 'modified' && basename(file.path) === '.yo-rc.json' && !existsSync(file.path);
+  const method = async () => {
+    const env = generator.env as unknown as { sharedFs: { all(): Array<{ path: string }> }; logCwd?: string; cwd: string };
+    const paths = env.sharedFs
+      .all()
+      .filter(fresh)
+      .map((file) => file.path);
+    if (!paths.length) return;
+    await generator.fs.commit({ filter: fresh } as never);
+    for (const path of paths) generator.env.adapter.log.create(relative(env.logCwd ?? env.cwd, path));
+  };
+  generator.queueTask({ method, taskName: 'commitNewConfig', queueName: 'conflicts', once: true } as never);
 }
 
 /** An option given a value (Yeoman leaves the ones not given undefined). */

@@ -115,6 +115,22 @@ describe('dockerstack CLI', () => {
   });
 });
 
+describe('what a run reports per file', () => {
+  it('a new empty folder: every file is reported as created, none as forced', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dockerstack-fresh-'));
+    const { code, output } = await runCli(['--yes'], dir);
+    assert.equal(code, 0, output);
+    for (const file of ['.yo-rc.json', 'compose.yaml', 'web/.yo-rc.json', 'web/Dockerfile'])
+      assert.match(output, new RegExp(`^ *create ${file.replace('.', '\\.')}$`, 'm'), `create ${file}`);
+    assert.doesNotMatch(output, /^ *force /m);
+    // A second run with a change: the existing .yo-rc.json is Yeoman's to overwrite (force), not a new file.
+    const again = await runCli(['--yes', '--backing', 'redis'], dir);
+    assert.equal(again.code, 0, again.output);
+    assert.doesNotMatch(again.output, /^ *create \.yo-rc\.json$/m);
+    rmSync(dir, { recursive: true });
+  });
+});
+
 describe('--check (drift from the saved answers)', () => {
   it('exits 0 when the files match and 1 with a diff when one drifted, writing nothing', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'dockerstack-check-'));

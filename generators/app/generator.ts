@@ -11,6 +11,7 @@ import { checkArgs, formatHelp, HELP_OPTION, yeomanOption } from '../../lib/opti
 import { loadPreset, type Preset } from '../../lib/preset.ts';
 import { diskProject } from '../../lib/project.ts';
 import { render } from '../../lib/render.ts';
+import { queueCommitNewConfig } from '../../lib/service-generator.ts';
 import { type NewService, parseNewServices, STARTER_LANGUAGES, starterFiles } from '../../lib/starters.ts';
 import { APP_OPTIONS, DEFAULT_NEW, SERVICE_ONLY_OPTIONS } from './options.ts';
 
@@ -52,6 +53,7 @@ export default class AppGenerator extends Generator<Record<string, unknown>, App
   constructor(args: string[], options: AppOptions) {
     super(args, options);
     for (const spec of APP_OPTIONS) this.option(spec.name, yeomanOption(spec) as never);
+    if (!options.help) queueCommitNewConfig(this);
   }
 
   /** Do not read package.json in the constructor (see ServiceGenerator.determineAppname). */
