@@ -30,8 +30,10 @@ export interface ServiceSpec {
   environment: Record<string, string>;
   /** Writable paths on a read-only root filesystem. */
   tmpfs: string[];
-  /** false when the image already runs an init as PID 1 (not needed twice, but harmless). */
+  /** false when the image already runs an init as PID 1 (its ENTRYPOINT): two inits, and tini warns it is not PID 1. */
   init: boolean;
+  /** The init the image's ENTRYPOINT runs (`tini`), said in a comment beside `init: false`. */
+  imageInit?: string;
   /** Backing services it waits for (healthy) before it starts. */
   dependsOn?: string[];
   /** The port published on the host (default: `port`); set by mergeCompose when another service has it. */
@@ -152,6 +154,10 @@ export function mergeCompose(
       moved.push(`${spec.name} ${spec.port} -> ${host}`);
     }
     const node = doc.createNode(serviceMapping(spec)) as YAMLMap;
+    if (spec.imageInit) {
+      const init = node.get('init', true) as { comment?: string };
+      init.comment = ` the image's ENTRYPOINT runs ${spec.imageInit}: one init as PID 1`;
+    }
     const previous = services.get(spec.name, true);
     if (previous && isMap(previous)) {
       node.commentBefore = previous.commentBefore;

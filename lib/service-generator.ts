@@ -8,6 +8,7 @@ import { createTwoFilesPatch } from 'diff';
 import Generator, { type BaseOptions } from 'yeoman-generator';
 import { type BackingKind, backingService, parseBacking } from './backing.ts';
 import { mergeCompose, type ServiceSpec, withBacking } from './compose.ts';
+import { entrypointInit } from './dockerfile.ts';
 import { DriftError, InputError } from './errors.ts';
 import { type Fact, type FactLine, fact, formatFacts } from './facts.ts';
 import { NONROOT } from './images.ts';
@@ -290,15 +291,19 @@ export abstract class ServiceGenerator extends Generator<Record<string, unknown>
           .toLowerCase()
           .replace(/[^a-z0-9_-]+/g, '-')
       : service.name;
-    const backing = this.resolveBacking().map(backingService);
-    const compose = mergeCompose(existing ?? undefined, relative(root, composePath), projectName, [withBacking(service, backing)], backing);
-    for (const move of compose.moved) this.log(`  host port ${move}: another service in compose.yaml publishes it`);
     const rendered = files.map((given) => {
       const file = given.path === '.dockerignore' ? ignoreFileFor(given, spec, secretsInContext) : given;
       const contents = renderOutput(file);
       const dockerfile = basename(file.path) === 'Dockerfile' && contents !== undefined;
       return { ...file, contents: dockerfile ? applyPresetToDockerfile(contents, this.preset) : contents };
     });
+    // One init as PID 1: the image's own (it runs without compose too), so compose adds none.
+    const dockerfile = rendered.find((file) => basename(file.path) === 'Dockerfile')?.contents;
+    const init = dockerfile === undefined ? undefined : entrypointInit(dockerfile);
+    if (init) Object.assign(service, { init: false, imageInit: init });
+    const backing = this.resolveBacking().map(backingService);
+    const compose = mergeCompose(existing ?? undefined, relative(root, composePath), projectName, [withBacking(service, backing)], backing);
+    for (const move of compose.moved) this.log(`  host port ${move}: another service in compose.yaml publishes it`);
     this.writeOutputs([
       ...rendered,
       { path: composePath, contents: compose.text, additive: compose.replaced.length === 0 },
