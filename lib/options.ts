@@ -131,7 +131,8 @@ export function checkArgs(args: readonly string[], specs: OptionSpec[], elsewher
       const [name, value] = arg.slice(2).split(/=(.*)/s);
       const spec = byName.get(name) ?? (name.startsWith('no-') ? byName.get(name.slice(3)) : undefined);
       if (!spec || (spec.name !== name && spec.type !== 'boolean')) throw unknownOption(`--${name}`, name, specs, elsewhere);
-      if (spec.type !== 'boolean' && value === undefined && spec.name === name) i++;
+      // A value: the next word (`--port 3000`); a boolean takes a following true or false, as Yeoman reads it.
+      if (value === undefined && spec.name === name && (spec.type !== 'boolean' || /^(true|false)$/.test(args[i + 1] ?? ''))) i++;
     } else if (/^-[^\d]/.test(arg)) {
       for (const [k, letter] of [...arg.slice(1)].entries()) {
         const spec = byAlias.get(letter);

@@ -304,6 +304,7 @@ export abstract class ServiceGenerator extends Generator<Record<string, unknown>
     const backing = this.resolveBacking().map(backingService);
     const compose = mergeCompose(existing ?? undefined, relative(root, composePath), projectName, [withBacking(service, backing)], backing);
     for (const move of compose.moved) this.log(`  host port ${move}: another service in compose.yaml publishes it`);
+    for (const note of compose.notes) this.log(`  ${note}`);
     this.writeOutputs([
       ...rendered,
       { path: composePath, contents: compose.text, additive: compose.replaced.length === 0 },

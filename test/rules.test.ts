@@ -11,11 +11,7 @@ import { checkCompose, checkDockerfile, checkDockerignore } from './helpers/rule
  * One init as PID 1: a service whose image's ENTRYPOINT is an init must not get compose's init too (two
  * inits; tini warns on every start that it is not PID 1).
  */
-function checkOneInit(
-  dockerfile: string,
-  composeText: string,
-  service: string,
-): Array<{ line: number; rule: string; message: string }> {
+function checkOneInit(dockerfile: string, composeText: string, service: string): Array<{ line: number; rule: string; message: string }> {
   const init = entrypointInit(dockerfile);
   const compose = parse(composeText) as { services?: Record<string, { init?: boolean }> };
   if (!init || compose.services?.[service]?.init !== true) return [];
