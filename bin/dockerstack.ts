@@ -2,13 +2,15 @@
 // `npx dockerstack [node|python|go] [options]`: runs the generators through yeoman-environment,
 // without a global yo and as root (yo itself refuses to run as root).
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createEnv } from 'yeoman-environment';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const ext = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
 const GENERATORS = ['app', 'node', 'python', 'go'];
+/** The command as the user typed it (`dockerstack`, or `generator-dockerstack` through npx), for --help. */
+const PROGRAM = basename(process.argv[1] ?? 'dockerstack').replace(/\.(js|ts)$/, '');
 
 async function main(argv: string[]): Promise<number> {
   const first = argv[0];
@@ -24,14 +26,14 @@ async function main(argv: string[]): Promise<number> {
     if (existsSync(path)) env.register(path, { namespace: `dockerstack:${gen}` });
   }
   if (argv.includes('--help') || argv.includes('-h')) {
+    const command = name === 'app' ? PROGRAM : `${PROGRAM} ${name}`;
     const generator = (await env.create(`dockerstack:${name}`, {
       generatorArgs: [],
-      generatorOptions: { help: true },
+      generatorOptions: { help: true, command },
     } as never)) as unknown as {
       help(): string;
     };
-    const help = generator.help().replace(/^Usage:\n\s+yo \S+/, `Usage:\n  npx dockerstack ${name === 'app' ? '' : `${name} `}`);
-    process.stdout.write(`${help}\nGenerators: ${GENERATORS.join(', ')} (npx dockerstack <generator> --help)\n`);
+    process.stdout.write(`${generator.help()}\nGenerators: ${GENERATORS.join(', ')} (${PROGRAM} <generator> --help)\n`);
     return 0;
   }
   await env.run([`dockerstack:${name}`, ...argv]);

@@ -1,6 +1,7 @@
 // The compose model: services this project owns, merged into compose.yaml with the yaml library's
 // Document API so that comments, other services and user edits survive.
-import { type Document, isMap, isSeq, parseDocument, type YAMLMap } from 'yaml';
+import { posix } from 'node:path';
+import { type Document, isMap, isScalar, isSeq, type Pair, parseDocument, type YAMLMap } from 'yaml';
 import type { BackingService } from './backing.ts';
 import { InputError } from './errors.ts';
 import { composeHealthcheck, type Healthcheck } from './healthcheck.ts';
@@ -30,8 +31,10 @@ export interface ServiceSpec {
   environment: Record<string, string>;
   /** Writable paths on a read-only root filesystem. */
   tmpfs: string[];
-  /** false when the image already runs an init as PID 1 (not needed twice, but harmless). */
+  /** false when the image already runs an init as PID 1 (its ENTRYPOINT): two inits, and tini warns it is not PID 1. */
   init: boolean;
+  /** The init the image's ENTRYPOINT runs (`tini`), said in a comment beside `init: false`. */
+  imageInit?: string;
   /** Backing services it waits for (healthy) before it starts. */
   dependsOn?: string[];
   /** The port published on the host (default: `port`); set by mergeCompose when another service has it. */
@@ -88,6 +91,82 @@ export interface ComposeUpdate {
   replaced: string[];
   /** Host ports moved because another service publishes the same one: `web 3000 -> 3001`. */
   moved: string[];
+  /** Facts about existing services updated in place (their name, a build target that changed), with their source. */
+  notes: string[];
+}
+
+/** The Dockerfile a compose service builds, as `context/dockerfile` (normalized), and its target; none without `build`. */
+function buildOf(service: unknown): { dockerfile: string; target?: string } | undefined {
+  if (!isMap(service)) return undefined;
+  const build = service.get('build');
+  let context: unknown = build;
+  let dockerfile: unknown;
+  let target: unknown;
+  if (isMap(build)) {
+    context = build.get('context') ?? '.';
+    dockerfile = build.get('dockerfile');
+    target = build.get('target');
+  } else if (typeof build !== 'string') return undefined;
+  return {
+    dockerfile: posix.normalize(posix.join(String(context), String(dockerfile ?? 'Dockerfile'))),
+    target: target === undefined ? undefined : String(target),
+  };
+}
+
+const keyOf = (pair: Pair) => String(isScalar(pair.key) ? pair.key.value : pair.key);
+
+/**
+ * The generated service merged into an existing one, in place: the user's keys and their order stay (volumes,
+ * labels, command...), the generated keys get the generated values, and the maps and lists both write
+ * (environment, depends_on, labels, the build, secrets) keep the user's entries beside the generated ones.
+ */
+function mergeService(doc: Document, previous: YAMLMap, generated: Record<string, unknown>): YAMLMap {
+  const merged = doc.createNode({}) as YAMLMap;
+  merged.commentBefore = previous.commentBefore;
+  const done = new Set<string>();
+  for (const pair of previous.items) {
+    const key = keyOf(pair);
+    if (!(key in generated)) {
+      merged.items.push(pair);
+      continue;
+    }
+    done.add(key);
+    const value = doc.createNode(mergeValue(key, (pair.value as { toJSON?: () => unknown })?.toJSON?.() ?? pair.value, generated[key]));
+    merged.items.push(doc.createPair(pair.key, value) as Pair);
+  }
+  for (const [key, value] of Object.entries(generated)) if (!done.has(key)) merged.set(key, doc.createNode(value));
+  return merged;
+}
+
+type Plain = Record<string, unknown>;
+const isPlainMap = (value: unknown): value is Plain => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+function mergeValue(key: string, user: unknown, generated: unknown): unknown {
+  if (key === 'build' && isPlainMap(user) && isPlainMap(generated)) {
+    const secrets = mergeList(user.secrets, generated.secrets);
+    return { ...user, ...generated, ...(secrets ? { secrets } : {}) };
+  }
+  if (key === 'secrets') return mergeList(user, generated);
+  if (['environment', 'depends_on', 'labels'].includes(key)) {
+    if (isPlainMap(user) && isPlainMap(generated)) return { ...user, ...generated };
+    // The list forms: `- KEY=value` (environment, labels), `- db` (depends_on).
+    if (Array.isArray(user) && isPlainMap(generated)) {
+      if (key === 'depends_on')
+        return { ...Object.fromEntries(user.map((name) => [String(name), { condition: 'service_started' }])), ...generated };
+      const set = new Set(Object.keys(generated));
+      return [...user.filter((item) => !set.has(String(item).split('=')[0])), ...Object.entries(generated).map(([k, v]) => `${k}=${v}`)];
+    }
+  }
+  return generated;
+}
+
+/** Two lists of names (or `{source: name}` entries): the user's, then the generated ones not among them. */
+function mergeList(user: unknown, generated: unknown): unknown[] | undefined {
+  const name = (item: unknown) => (isPlainMap(item) ? String(item.source) : String(item));
+  const mine = Array.isArray(user) ? user : [];
+  const theirs = Array.isArray(generated) ? generated : [];
+  const merged = [...mine, ...theirs.filter((item) => !mine.some((m) => name(m) === name(item)))];
+  return merged.length ? merged : undefined;
 }
 
 /** Host ports published by the services of a compose document, but `except`. */
@@ -141,9 +220,15 @@ export function mergeCompose(
   const services = doc.get('services') as YAMLMap;
   const replaced: string[] = [];
   const moved: string[] = [];
+  const notes: string[] = [];
   for (const b of backing) if (!services.has(b.name)) services.set(b.name, doc.createNode(b.mapping));
   for (const original of specs) {
-    const spec = { ...original };
+    // The service is the one of that name that builds this Dockerfile, else any service that builds it
+    // (a repository's own compose.yaml: `build: .`), updated in place under its name, else a new one.
+    const wanted = posix.normalize(posix.join(original.context, original.dockerfile ?? 'Dockerfile'));
+    const own = buildOf(services.get(original.name, true))?.dockerfile === wanted;
+    const match = own ? undefined : services.items.find((item) => buildOf(item.value)?.dockerfile === wanted);
+    const spec = { ...original, name: match ? keyOf(match) : original.name };
     const used = hostPorts(services, spec.name);
     let host = spec.hostPort ?? spec.port;
     while (used.has(host)) host++;
@@ -151,11 +236,19 @@ export function mergeCompose(
       spec.hostPort = host;
       moved.push(`${spec.name} ${spec.port} -> ${host}`);
     }
-    const node = doc.createNode(serviceMapping(spec)) as YAMLMap;
     const previous = services.get(spec.name, true);
+    let node = doc.createNode(serviceMapping(spec)) as YAMLMap;
     if (previous && isMap(previous)) {
-      node.commentBefore = previous.commentBefore;
+      if (match) notes.push(`compose service ${spec.name} <- ${file} services.${spec.name} (it builds ${wanted}): updated in place`);
+      const target = buildOf(previous)?.target;
+      if (target !== undefined && target !== 'runtime')
+        notes.push(`build target runtime <- generated Dockerfile (was ${target} in ${file} services.${spec.name})`);
+      node = mergeService(doc, previous, serviceMapping(spec));
       if (JSON.stringify(previous.toJSON()) !== JSON.stringify(node.toJSON())) replaced.push(spec.name);
+    }
+    if (spec.imageInit) {
+      const init = node.get('init', true) as { comment?: string };
+      init.comment = ` the image's ENTRYPOINT runs ${spec.imageInit}: one init as PID 1`;
     }
     services.set(spec.name, node);
   }
@@ -171,7 +264,7 @@ export function mergeCompose(
     const top = doc.get('volumes') as YAMLMap;
     for (const volume of volumes) if (!top.has(volume)) top.set(volume, doc.createNode({}));
   }
-  return { text: doc.toString({ lineWidth: 0 }), written: specs.map((s) => s.name), replaced, moved };
+  return { text: doc.toString({ lineWidth: 0 }), written: specs.map((s) => s.name), replaced, moved, notes };
 }
 
 /** Compose service names: lowercase letters, digits, '-' and '_'. `@acme/web-app` -> `web-app`. */

@@ -21,3 +21,26 @@ export const aptInstall = (packages: string[]) =>
     APT_CACHE_MOUNTS,
     `rm -f /etc/apt/apt.conf.d/docker-clean \\\n    && apt-get update \\\n    && apt-get install -y --no-install-recommends ${packages.join(' ')}`,
   );
+
+/** Programs that run as PID 1 to forward signals and reap zombies. */
+const INIT_PROGRAMS = new Set(['tini', 'tini-static', 'dumb-init', 'docker-init', 'catatonit']);
+
+/**
+ * The init the runtime stage's ENTRYPOINT runs (`tini` in `ENTRYPOINT ["/usr/local/bin/tini", "--"]`),
+ * else undefined. With one there, compose must not add its own: two inits, and tini warns on every start
+ * that it is not PID 1.
+ */
+export function entrypointInit(dockerfile: string): string | undefined {
+  const stages = dockerfile.split(/^(?=FROM\s)/im);
+  const runtime = stages.find((stage) => /^FROM\s.*\sAS\s+runtime\s*$/im.test(stage.split('\n')[0])) ?? stages[stages.length - 1];
+  const entrypoint = [...runtime.matchAll(/^ENTRYPOINT\s+(.+)$/gim)].pop()?.[1].trim();
+  if (!entrypoint) return undefined;
+  let program: string | undefined;
+  try {
+    program = entrypoint.startsWith('[') ? String((JSON.parse(entrypoint) as unknown[])[0]) : entrypoint.split(/\s+/)[0];
+  } catch {
+    return undefined;
+  }
+  const name = program?.split('/').pop();
+  return name && INIT_PROGRAMS.has(name) ? name : undefined;
+}

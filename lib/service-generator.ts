@@ -2,17 +2,18 @@
 // printing facts with their sources, and writing without ever losing a user's file.
 
 import { randomBytes } from 'node:crypto';
-import { accessSync, constants, readFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
 import { basename, isAbsolute, join, relative, resolve } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import Generator, { type BaseOptions } from 'yeoman-generator';
 import { BACKING_KINDS, type BackingKind, backingService, parseBacking } from './backing.ts';
 import { backingEvidence, type DetectedBacking } from './backing-detect.ts';
 import { mergeCompose, type ServiceSpec, withBacking } from './compose.ts';
+import { entrypointInit } from './dockerfile.ts';
 import { DriftError, InputError } from './errors.ts';
 import { type Fact, type FactLine, fact, formatFacts } from './facts.ts';
 import { NONROOT } from './images.ts';
-import { COMMON_OPTIONS, checkChoice, type OptionSpec } from './options.ts';
+import { COMMON_OPTIONS, checkArgs, checkChoice, formatHelp, HELP_OPTION, type OptionSpec, yeomanOption } from './options.ts';
 import {
   applyPresetToDockerfile,
   isLocked,
@@ -65,7 +66,10 @@ export abstract class ServiceGenerator extends Generator<Record<string, unknown>
     super(args, options);
     for (const spec of [...COMMON_OPTIONS]) this.addOption(spec);
     // Yeoman queues only the subclass's own methods: queue the shared end-of-run task here.
-    if (!options.help) this.queueTask({ method: () => this.reportCheck(), taskName: 'reportCheck', queueName: 'end' });
+    if (!options.help) {
+      this.queueTask({ method: () => this.reportCheck(), taskName: 'reportCheck', queueName: 'end' });
+      queueCommitNewConfig(this);
+    }
   }
 
   /**
@@ -114,11 +118,17 @@ export abstract class ServiceGenerator extends Generator<Record<string, unknown>
 
   private addOption(spec: OptionSpec): void {
     if (this._options?.[spec.name]) return;
-    this.option(spec.name, {
-      type: spec.type === 'boolean' ? Boolean : spec.type === 'number' ? Number : String,
-      description: `${spec.description}${spec.choices ? ` (${spec.choices.join('|')})` : ''} [default: ${spec.defaultText}]`,
-      alias: spec.alias,
-    });
+    this.option(spec.name, yeomanOption(spec) as never);
+  }
+
+  /** The options this generator takes (not Yeoman's own, which do nothing here). */
+  private helpSpecs(): OptionSpec[] {
+    return [...COMMON_OPTIONS, ...this.optionSpecs(), HELP_OPTION];
+  }
+
+  /** --help: the command as typed (the bin passes it), then every option with its default. */
+  help(): string {
+    return formatHelp(String(this.options.command ?? `yo ${this._namespace}`), this.helpSpecs());
   }
 
   get interactive(): boolean {
@@ -127,7 +137,16 @@ export abstract class ServiceGenerator extends Generator<Record<string, unknown>
 
   /** Validate option values and that the destination can be written. */
   protected checkInputs(): void {
-    for (const spec of this.optionSpecs()) checkChoice(spec, this.options[spec.name]);
+    checkArgs(this._args, this.helpSpecs());
+    // An option without a prompt (--start, --server, --cgo...) is read as an option: a saved answer stands
+    // in for one not given, so the next run and --check get it too (its facts then name .yo-rc.json).
+    for (const spec of this.optionSpecs()) {
+      const saved = this.config.get(spec.name);
+      if (spec.prompt || given(this.options[spec.name]) || saved === undefined) continue;
+      this.options[spec.name] = saved;
+      this.restored.add(spec.name);
+    }
+    for (const spec of this.optionSpecs()) checkChoice(spec, this.options[spec.name], this.optionSource(spec.name));
     parseBacking(this.options.backing); // an unknown name fails here, before anything is written
     this.preset = this.resolvePreset();
     if (!this.options.check) {
@@ -209,9 +228,9 @@ export abstract class ServiceGenerator extends Generator<Record<string, unknown>
       const cli = this.options[spec.name];
       const fromPreset = presetValue(this.preset, spec.name, this.language);
       const locked = this.preset && fromPreset !== undefined && isLocked(this.preset, spec.name) ? this.preset : undefined;
-      if (cli !== undefined && cli !== null && cli !== '') {
+      if (given(cli)) {
         if (locked && String(cli) !== fromPreset) throw lockedError(locked, spec.name, String(fromPreset), `--${spec.name}`, cli);
-        this.answers[spec.name] = fact(cli, `--${spec.name}`);
+        this.answers[spec.name] = fact(cli, this.optionSource(spec.name));
         continue;
       }
       if (locked) {
@@ -221,7 +240,7 @@ export abstract class ServiceGenerator extends Generator<Record<string, unknown>
         continue;
       }
       if (saved[spec.name] !== undefined) {
-        checkChoice(spec, saved[spec.name]);
+        checkChoice(spec, saved[spec.name], '.yo-rc.json');
         this.answers[spec.name] = fact(saved[spec.name], '.yo-rc.json');
       } else if (fromPreset !== undefined && this.preset) {
         this.answers[spec.name] = fact(fromPreset, `preset ${this.preset.source}`);
@@ -248,7 +267,15 @@ export abstract class ServiceGenerator extends Generator<Record<string, unknown>
     }
   }
 
-  /** Save the prompted answers in .yo-rc.json, so the next run and teammates get the same ones. */
+  /** Where an option's value came from: the command line, or .yo-rc.json for a saved answer standing in for it. */
+  private optionSource(name: string): string {
+    return this.restored.has(name) ? '.yo-rc.json' : `--${name}`;
+  }
+
+  /**
+   * Save the answers in .yo-rc.json, so the next run, --check and teammates get the same ones: every
+   * prompted answer, and every option given on the command line (those without a prompt too).
+   */
   protected saveAnswers(specs: OptionSpec[]): void {
     if (this.options.check) return;
     if (this.preset && (this.options.preset || this.options.loadedPreset || !this.config.get('preset'))) {
@@ -259,14 +286,21 @@ export abstract class ServiceGenerator extends Generator<Record<string, unknown>
     for (const spec of specs) {
       const answer = this.answers[spec.name];
       if (spec.prompt && answer !== undefined && answer.value !== undefined) this.config.set(spec.name, answer.value as never);
+      else if (!spec.prompt && !this.restored.has(spec.name) && given(this.options[spec.name]))
+        this.config.set(spec.name, this.options[spec.name] as never);
     }
   }
 
   protected printFacts(title: string, lines: FactLine[], warnings: string[]): void {
     this.log(`${title}:`);
     const preset = this.preset ? [{ label: 'preset', value: presetSummary(this.preset), source: this.preset.source }] : [];
+    // A fact the language generator sourced to an option (`--start`) whose value was the saved answer.
+    const sourced = lines.map((line) => {
+      const option = /^--([\w-]+)(?:\s|$)/.exec(line.source)?.[1];
+      return option && this.restored.has(option) ? { ...line, source: '.yo-rc.json' } : line;
+    });
     const backing = this.resolveBacking();
-    for (const line of formatFacts([...lines, ...backing.facts, ...preset])) this.log(`  ${line}`);
+    for (const line of formatFacts([...sourced, ...backing.facts, ...preset])) this.log(`  ${line}`);
     for (const warning of [...warnings, ...backing.warnings]) this.log(`  warning: ${warning}`);
   }
 
@@ -293,8 +327,9 @@ export abstract class ServiceGenerator extends Generator<Record<string, unknown>
         this.log(`  editing ${rel}: adds to it, keeps everything else:\n${diff}`);
       }
       this.fs.write(dest, contents ?? '');
-      // --force, or an additive edit in a run without a terminal: Yeoman's conflicter must not ask.
-      if (this.options.force || (!this.interactive && file.additive)) {
+      // --force, or an additive edit in a run without a terminal: Yeoman's conflicter must not ask about a
+      // file on disk. A new file is left to it: it asks nothing and reports `create` (not `force`).
+      if (onDisk !== undefined && (this.options.force || (!this.interactive && file.additive))) {
         const memFile = this.env.sharedFs.get(dest) as unknown as { conflicter?: string };
         memFile.conflicter = 'force';
       }
@@ -325,15 +360,20 @@ export abstract class ServiceGenerator extends Generator<Record<string, unknown>
           .toLowerCase()
           .replace(/[^a-z0-9_-]+/g, '-')
       : service.name;
-    const backing = this.resolveBacking().kinds.map(backingService);
-    const compose = mergeCompose(existing ?? undefined, relative(root, composePath), projectName, [withBacking(service, backing)], backing);
-    for (const move of compose.moved) this.log(`  host port ${move}: another service in compose.yaml publishes it`);
     const rendered = files.map((given) => {
       const file = given.path === '.dockerignore' ? ignoreFileFor(given, spec, secretsInContext) : given;
       const contents = renderOutput(file);
       const dockerfile = basename(file.path) === 'Dockerfile' && contents !== undefined;
       return { ...file, contents: dockerfile ? applyPresetToDockerfile(contents, this.preset) : contents };
     });
+    // One init as PID 1: the image's own (it runs without compose too), so compose adds none.
+    const dockerfile = rendered.find((file) => basename(file.path) === 'Dockerfile')?.contents;
+    const init = dockerfile === undefined ? undefined : entrypointInit(dockerfile);
+    if (init) Object.assign(service, { init: false, imageInit: init });
+    const backing = this.resolveBacking().kinds.map(backingService);
+    const compose = mergeCompose(existing ?? undefined, relative(root, composePath), projectName, [withBacking(service, backing)], backing);
+    for (const move of compose.moved) this.log(`  host port ${move}: another service in compose.yaml publishes it`);
+    for (const note of compose.notes) this.log(`  ${note}`);
     this.writeOutputs([
       ...rendered,
       { path: composePath, contents: compose.text, additive: compose.replaced.length === 0 },
@@ -372,6 +412,8 @@ export abstract class ServiceGenerator extends Generator<Record<string, unknown>
   }
 
   protected skipped: string[] = [];
+  /** Options without a prompt whose value is the answer saved in .yo-rc.json (not given this time). */
+  private restored = new Set<string>();
   protected preset?: Preset;
   protected drift: string[] = [];
 
@@ -410,6 +452,32 @@ function ignoreFileFor(file: OutputFile, spec: ServiceSpec, secretsInContext: st
 function renderOutput(file: OutputFile): string | undefined {
   if (file.contents !== undefined || !file.template) return file.contents;
   return render(file.template, file.data ?? {});
+}
+
+/**
+ * Yeoman's commit forces its own .yo-rc.json through the conflicter (it never asks about it), so a new one
+ * is reported as `force`. In the conflicts step (after every generator has written, just before Yeoman
+ * commits the rest), commit the new ones first and report them as created.
+ */
+export function queueCommitNewConfig(generator: Generator): void {
+  const fresh = (file: { path: string; state?: string }) =>
+    file.state === 'modified' && basename(file.path) === '.yo-rc.json' && !existsSync(file.path);
+  const method = async () => {
+    const env = generator.env as unknown as { sharedFs: { all(): Array<{ path: string }> }; logCwd?: string; cwd: string };
+    const paths = env.sharedFs
+      .all()
+      .filter(fresh)
+      .map((file) => file.path);
+    if (!paths.length) return;
+    await generator.fs.commit({ filter: fresh } as never);
+    for (const path of paths) generator.env.adapter.log.create(relative(env.logCwd ?? env.cwd, path));
+  };
+  generator.queueTask({ method, taskName: 'commitNewConfig', queueName: 'conflicts', once: true } as never);
+}
+
+/** An option given a value (Yeoman leaves the ones not given undefined). */
+function given(value: unknown): boolean {
+  return value !== undefined && value !== null && value !== '';
 }
 
 export function readIfExists(path: string): string | undefined {

@@ -1,7 +1,7 @@
 // The published entry points: the `dockerstack` bin and yo's generator lookup.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createEnv } from 'yeoman-environment';
@@ -12,9 +12,58 @@ describe('dockerstack CLI', () => {
     const { code, stdout } = await runCli(['node', '--help'], tmpdir());
     assert.equal(code, 0);
     for (const option of ['--runtime', '--port', '--health-path', '--service', '--start', '--yes', '--force', '--check']) {
-      assert.match(stdout, new RegExp(`${option}\\b[^\\n]*\\[default: `), `${option} with its default in --help`);
+      assert.match(stdout, new RegExp(`^ +(-\\w, )?${option}\\b[^]*?\\[default: `, 'm'), `${option} with its default in --help`);
     }
-    assert.match(stdout, /distroless\|slim\|alpine/);
+    assert.match(stdout, /distroless, slim, alpine/);
+  });
+
+  for (const generator of ['app', 'node', 'python', 'go']) {
+    it(`${generator} --help: the command as typed, only the options that work, aligned, one style of default`, async () => {
+      const args = generator === 'app' ? ['--help'] : [generator, '--help'];
+      const { code, stdout } = await runCli(args, tmpdir());
+      assert.equal(code, 0);
+      assert.match(stdout, new RegExp(`^Usage: dockerstack ${generator === 'app' ? '' : `${generator} `}\\[options\\]$`, 'm'));
+      for (const builtin of ['--skip-install', '--skip-cache', '--force-install', '--ask-answered', 'Default:', 'yo '])
+        assert.ok(!stdout.includes(builtin), `${builtin} in --help:\n${stdout}`);
+      const lines = stdout.slice(stdout.indexOf('Options:\n') + 9, stdout.indexOf('\n\n', stdout.indexOf('Options:'))).split('\n');
+      // Every description (and its continuation lines) starts in one column.
+      const columns = lines.map((line) => /^( {2}(?:-\w, | {4})--[\w-]+(?: <\w+>)? +| +)\S/.exec(line)?.[1].length);
+      assert.ok(
+        columns.every((c) => c !== undefined && c === columns[0]),
+        `misaligned --help:\n${lines.join('\n')}`,
+      );
+      const options = lines.filter((line) => /^ {2}(-\w, | {4})--/.test(line)).length;
+      assert.equal(stdout.match(/\[default: /g)?.length, options - 1, 'a default for every option but --help');
+    });
+
+    it(`${generator}: an unknown option is an error naming it and the closest one, writing nothing`, async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'dockerstack-typo-'));
+      cpSync(join(FIXTURES, 'node', 'npm-express', 'input'), dir, { recursive: true });
+      const args = generator === 'app' ? ['--yes', '--forse'] : [generator, '--yes', '--runtme', 'slim'];
+      const { code, stderr } = await runCli(args, dir);
+      assert.equal(code, 1);
+      assert.match(
+        stderr,
+        generator === 'app' ? /unknown option --forse; did you mean --force\?/ : /unknown option --runtme; did you mean --runtime\?/,
+      );
+      assert.deepEqual(readdirSync(dir).sort(), ['package-lock.json', 'package.json', 'src', 'test'], 'nothing written');
+      rmSync(dir, { recursive: true });
+    });
+  }
+
+  it('app: a service option says which generators take it; a stray argument is an error', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dockerstack-typo-'));
+    cpSync(join(FIXTURES, 'node', 'npm-express', 'input'), dir, { recursive: true });
+    const service = await runCli(['--yes', '--runtime', 'slim'], dir);
+    assert.equal(service.code, 1);
+    assert.match(service.stderr, /unknown option --runtime: it is an option of the service generators/);
+    const stray = await runCli(['node', '--yes', 'slim'], dir);
+    assert.equal(stray.code, 1);
+    assert.match(stray.stderr, /unexpected argument "slim"/);
+    const fine = await runCli(['node', '--yes', '--no-force', '--runtime=slim', '-y', '--port', '3000'], dir);
+    assert.equal(fine.code, 0, fine.output);
+    assert.equal(existsSync(join(dir, 'Dockerfile')), true);
+    rmSync(dir, { recursive: true });
   });
 
   it('exits non-zero with the file and the problem on a malformed package.json, writing nothing', async () => {
@@ -66,6 +115,22 @@ describe('dockerstack CLI', () => {
   });
 });
 
+describe('what a run reports per file', () => {
+  it('a new empty folder: every file is reported as created, none as forced', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dockerstack-fresh-'));
+    const { code, output } = await runCli(['--yes'], dir);
+    assert.equal(code, 0, output);
+    for (const file of ['.yo-rc.json', 'compose.yaml', 'web/.yo-rc.json', 'web/Dockerfile'])
+      assert.match(output, new RegExp(`^ *create ${file.replace('.', '\\.')}$`, 'm'), `create ${file}`);
+    assert.doesNotMatch(output, /^ *force /m);
+    // A second run with a change: the existing .yo-rc.json is Yeoman's to overwrite (force), not a new file.
+    const again = await runCli(['--yes', '--backing', 'redis'], dir);
+    assert.equal(again.code, 0, again.output);
+    assert.doesNotMatch(again.output, /^ *create \.yo-rc\.json$/m);
+    rmSync(dir, { recursive: true });
+  });
+});
+
 describe('--check (drift from the saved answers)', () => {
   it('exits 0 when the files match and 1 with a diff when one drifted, writing nothing', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'dockerstack-check-'));
@@ -84,6 +149,34 @@ describe('--check (drift from the saved answers)', () => {
     assert.equal(readFileSync(join(dir, 'Dockerfile'), 'utf8'), edited, '--check writes nothing');
     rmSync(dir, { recursive: true });
   });
+});
+
+describe('options without a prompt are saved answers too', () => {
+  const cases = [
+    { lang: 'node', fixture: 'npm-express', args: ['--start', 'node --enable-source-maps src/server.js'], shows: /--enable-source-maps/ },
+    { lang: 'go', fixture: 'stdlib-root', args: ['--cgo', 'on', '--goprivate', 'example.com/acme/*'], shows: /CGO_ENABLED=1/ },
+    { lang: 'python', fixture: 'uv-fastapi', args: ['--server', 'gunicorn'], shows: /gunicorn/ },
+  ];
+  for (const { lang, fixture, args, shows } of cases) {
+    it(`${lang} ${args.join(' ')}: saved, so --check without it exits 0 and the next run keeps it`, async () => {
+      const dir = mkdtempSync(join(tmpdir(), `dockerstack-saved-${lang}-`));
+      cpSync(join(FIXTURES, lang, fixture, 'input'), dir, { recursive: true });
+      const first = await runCli([lang, '--yes', ...args], dir);
+      assert.equal(first.code, 0, first.output);
+      const dockerfile = readFileSync(join(dir, 'Dockerfile'), 'utf8');
+      assert.match(dockerfile, shows, 'the option changes the Dockerfile (else this test proves nothing)');
+      const saved = JSON.parse(readFileSync(join(dir, '.yo-rc.json'), 'utf8'))['generator-dockerstack'];
+      for (let i = 0; i < args.length; i += 2) assert.equal(saved[args[i].slice(2)], args[i + 1], `${args[i]} in .yo-rc.json`);
+      const check = await runCli([lang, '--check'], dir);
+      assert.equal(check.code, 0, check.output);
+      const again = await runCli([lang, '--yes'], dir);
+      assert.equal(again.code, 0, again.output);
+      assert.equal(readFileSync(join(dir, 'Dockerfile'), 'utf8'), dockerfile, 'a run without the option keeps it');
+      assert.match(again.output, /<- \.yo-rc\.json/);
+      assert.doesNotMatch(again.output, new RegExp(`<- ${args[0]}\\b`), 'the source is .yo-rc.json, not the option');
+      rmSync(dir, { recursive: true });
+    });
+  }
 });
 
 describe('yo lookup', () => {

@@ -67,6 +67,60 @@ describe('compose model', () => {
     assert.deepEqual(compose.services.api.secrets, ['app_secret', 'db_password']);
   });
 
+  it("an existing service that builds the same Dockerfile is the service: updated in place, the user's keys kept", () => {
+    const theirs = `services:
+  # the app, as the team wrote it
+  app:
+    build:
+      context: .
+      target: builder
+      args:
+        GIT_SHA: dev
+    environment:
+      LOG_LEVEL: debug
+    volumes:
+      - ./data:/data
+    labels:
+      team: orders
+    depends_on:
+      - cache
+  cache:
+    image: redis:8.2-trixie
+`;
+    const web = { ...spec('web', 3000), context: '.' };
+    const update = mergeCompose(theirs, 'compose.yaml', 'shop', [web]);
+    const compose = parse(update.text);
+    assert.deepEqual(Object.keys(compose.services), ['app', 'cache'], 'not duplicated');
+    const app = compose.services.app;
+    assert.deepEqual(app.build, { context: '.', target: 'runtime', args: { GIT_SHA: 'dev' } });
+    assert.deepEqual(app.environment, { LOG_LEVEL: 'debug', PORT: '3000' });
+    assert.deepEqual(app.volumes, ['./data:/data']);
+    assert.deepEqual(app.labels, { team: 'orders' });
+    assert.deepEqual(app.depends_on, ['cache']);
+    assert.equal(app.read_only, true);
+    assert.match(update.text, /^ {2}# the app, as the team wrote it\n {2}app:$/m);
+    assert.deepEqual(update.replaced, ['app']);
+    assert.deepEqual(update.notes, [
+      'compose service app <- compose.yaml services.app (it builds Dockerfile): updated in place',
+      'build target runtime <- generated Dockerfile (was builder in compose.yaml services.app)',
+    ]);
+    // The next run finds it again and changes nothing.
+    const again = mergeCompose(update.text, 'compose.yaml', 'shop', [web]);
+    assert.equal(again.text, update.text);
+    assert.deepEqual(again.replaced, []);
+  });
+
+  it('`build: ./api` is the service built from ./api; a service building another folder or Dockerfile is not', () => {
+    const theirs = 'services:\n  backend:\n    build: api/\n  docs:\n    build:\n      context: ./api\n      dockerfile: Dockerfile.docs\n';
+    const api = { ...spec('api', 8080), context: './api' };
+    const compose = parse(mergeCompose(theirs, 'compose.yaml', 'shop', [api]).text);
+    assert.deepEqual(Object.keys(compose.services), ['backend', 'docs']);
+    assert.deepEqual(compose.services.backend.build, { context: './api', target: 'runtime' });
+    assert.deepEqual(compose.services.docs.build, { context: './api', dockerfile: 'Dockerfile.docs' });
+    const other = parse(mergeCompose(theirs, 'compose.yaml', 'shop', [{ ...spec('web', 3000), context: './web' }]).text);
+    assert.deepEqual(Object.keys(other.services), ['backend', 'docs', 'web']);
+  });
+
   it('rejects an unknown backing service with the allowed ones', () => {
     assert.throws(() => parseBacking('postgres,mongo'), /--backing: "mongo" is not allowed; use any of: postgres, redis/);
     assert.deepEqual(parseBacking('none'), []);

@@ -8,10 +8,13 @@ import { BACKING_KINDS, type BackingKind, parseBacking } from '../../lib/backing
 import { detectBacking } from '../../lib/backing-detect.ts';
 import { type DiscoveredService, discoverServices } from '../../lib/discover.ts';
 import { InputError } from '../../lib/errors.ts';
+import { checkArgs, formatHelp, HELP_OPTION, yeomanOption } from '../../lib/options.ts';
 import { loadPreset, type Preset } from '../../lib/preset.ts';
 import { diskProject, subProject } from '../../lib/project.ts';
 import { render } from '../../lib/render.ts';
+import { queueCommitNewConfig } from '../../lib/service-generator.ts';
 import { type NewService, parseNewServices, STARTER_LANGUAGES, starterFiles } from '../../lib/starters.ts';
+import { APP_OPTIONS, DEFAULT_NEW, SERVICE_ONLY_OPTIONS } from './options.ts';
 
 type AppOptions = BaseOptions & {
   yes?: boolean;
@@ -20,10 +23,9 @@ type AppOptions = BaseOptions & {
   preset?: string;
   new?: string;
   backing?: string;
+  /** Set by the bin for --help: the command as typed. */
+  command?: string;
 };
-
-/** What `--yes` creates in an empty folder when --new is not given. */
-const DEFAULT_NEW = 'web:node';
 
 /** Files that do not make a folder a project (a new repository may have them already). */
 const NOT_PROJECT = /^(\.git|\.gitignore|\.gitattributes|\.yo-rc\.json|README(\..*)?|LICENSE(\..*)?|\.editorconfig)$/i;
@@ -54,21 +56,8 @@ export default class AppGenerator extends Generator<Record<string, unknown>, App
 
   constructor(args: string[], options: AppOptions) {
     super(args, options);
-    this.option('yes', { type: Boolean, alias: 'y', description: 'Take every service found and every detected answer [default: false]' });
-    this.option('force', { type: Boolean, description: 'Overwrite differing files without asking [default: false]' });
-    this.option('check', { type: Boolean, description: 'Write nothing; exit 1 with a diff if a generated file drifted [default: false]' });
-    this.option('preset', {
-      type: String,
-      description: 'Team preset for every service: a JSON file or an npm package [default: the preset saved in .yo-rc.json, else none]',
-    });
-    this.option('new', {
-      type: String,
-      description: `Create starter services first, name:language pairs (${STARTER_LANGUAGES.join('|')}), e.g. web:node,api:go,worker:python [default: asked in an empty folder; ${DEFAULT_NEW} with --yes]`,
-    });
-    this.option('backing', {
-      type: String,
-      description: `Backing services for every app service, comma-separated (${BACKING_KINDS.join('|')}) or none [default: the saved answer, else none]`,
-    });
+    for (const spec of APP_OPTIONS) this.option(spec.name, yeomanOption(spec) as never);
+    if (!options.help) queueCommitNewConfig(this);
   }
 
   /** Do not read package.json in the constructor (see ServiceGenerator.determineAppname). */
@@ -76,7 +65,16 @@ export default class AppGenerator extends Generator<Record<string, unknown>, App
     return basename(this.destinationRoot());
   }
 
+  /** --help: the command as typed (the bin passes it), then every option with its default. */
+  help(): string {
+    return formatHelp(String(this.options.command ?? `yo ${this._namespace}`), [...APP_OPTIONS, HELP_OPTION]);
+  }
+
   initializing() {
+    checkArgs(this._args, [...APP_OPTIONS, HELP_OPTION], {
+      names: SERVICE_ONLY_OPTIONS,
+      hint: 'it is an option of the service generators (node, python, go); run one in the service folder, e.g. `dockerstack node --help`',
+    });
     // Loaded (and validated) once, before anything is written; each service generator saves it.
     if (this.options.preset) this.preset = loadPreset(this.options.preset, this.destinationRoot(), diskProject('/'));
     // Without --backing or a saved answer, each service generator finds the backing services its own
