@@ -256,7 +256,8 @@ export function planWritable(paths: WritablePath[], service: string, appDir: str
       const moved = posix.join(DATA_DIR, p.kind === 'dir' ? '' : posix.basename(p.path));
       mount(DATA_DIR);
       if (p.env) {
-        plan.environment[p.env] = p.what === 'sqlite' && /sqlite URL/.test(p.source) ? `sqlite:///${appDir}/${moved}` : `${appDir}/${moved}`;
+        plan.environment[p.env] =
+          p.what === 'sqlite' && /sqlite URL/.test(p.source) ? `sqlite:///${appDir}/${moved}` : `${appDir}/${moved}`;
         lines.push({ path: p, shown: p.path, folder: DATA_DIR, note: `beside the code: ${p.env}=${plan.environment[p.env]}` });
       } else {
         lines.push({ path: p, shown: p.path, folder: DATA_DIR, note: 'beside the code: see the warning' });
