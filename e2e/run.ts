@@ -77,6 +77,7 @@ async function runCase(combination: Combination, full: boolean): Promise<CaseRes
   const secret = `dockerstack-secret-${randomBytes(12).toString('hex')}`;
   const secretDir = mkdtempSync(join(tmpdir(), 'dockerstack-secrets-'));
   const secretFile = writeSecrets(secretDir, secret);
+  let volumes: Array<{ name: string; target: string }> = [];
   try {
     add('generate', true);
     const dockerfile = readFileSync(service.dockerfile, 'utf8');
@@ -113,9 +114,12 @@ async function runCase(combination: Combination, full: boolean): Promise<CaseRes
     const size = await docker(['image', 'inspect', '-f', '{{.Size}}', tag]);
     result.sizeMB = Math.round(Number(size.out.trim()) / 1e5) / 10;
 
-    // Run it as compose would: read-only root, tmpfs /tmp, no capabilities, no new privileges.
+    // Run it as compose would: read-only root, tmpfs /tmp, named volumes, no capabilities, no new privileges.
     const port = containerPort(dockerfile);
-    const tmpfs = (readFileSync(join(dir, 'compose.yaml'), 'utf8').match(/^ {6}- (\/\S+)$/gm) ?? []).map((l) => l.trim().slice(2));
+    const composeText = readFileSync(join(dir, 'compose.yaml'), 'utf8');
+    const tmpfs = (composeText.match(/^ {6}- (\/\S+)$/gm) ?? []).map((l) => l.trim().slice(2));
+    // The service's named volumes (`- name:/app/data`), fresh for this run (so they take the image's folder owner).
+    volumes = [...composeText.matchAll(/^ {6}- ([A-Za-z0-9][\w.-]*):(\/\S+)$/gm)].map((m) => ({ name: `${name}-${m[1]}`, target: m[2] }));
     const run = await docker([
       'run',
       '-d',
@@ -123,6 +127,7 @@ async function runCase(combination: Combination, full: boolean): Promise<CaseRes
       name,
       '--read-only',
       ...tmpfs.flatMap((t) => ['--tmpfs', `${t}:mode=1777`]),
+      ...volumes.flatMap((v) => ['--mount', `type=volume,src=${v.name},dst=${v.target}`]),
       '--cap-drop',
       'ALL',
       '--security-opt',
@@ -213,6 +218,7 @@ async function runCase(combination: Combination, full: boolean): Promise<CaseRes
     return result;
   } finally {
     await docker(['rm', '-f', name]);
+    if (volumes.length) await docker(['volume', 'rm', '-f', ...volumes.map((v) => v.name)]);
     rmSync(root, { recursive: true, force: true });
     rmSync(secretDir, { recursive: true, force: true });
   }

@@ -31,6 +31,8 @@ export interface ServiceSpec {
   environment: Record<string, string>;
   /** Writable paths on a read-only root filesystem. */
   tmpfs: string[];
+  /** Named volumes for what the app writes (lib/writable-paths.ts): `name` at `target`. */
+  volumes?: Array<{ name: string; target: string }>;
   /** false when the image already runs an init as PID 1 (its ENTRYPOINT): two inits, and tini warns it is not PID 1. */
   init: boolean;
   /** The init the image's ENTRYPOINT runs (`tini`), said in a comment beside `init: false`. */
@@ -76,6 +78,7 @@ export function serviceMapping(spec: ServiceSpec): Record<string, unknown> {
     init: spec.init,
     read_only: true,
     tmpfs: spec.tmpfs,
+    ...(spec.volumes?.length ? { volumes: spec.volumes.map((v) => `${v.name}:${v.target}`) } : {}),
     cap_drop: ['ALL'],
     security_opt: ['no-new-privileges:true'],
     restart: 'unless-stopped',
@@ -258,7 +261,7 @@ export function mergeCompose(
     const top = doc.get('secrets') as YAMLMap;
     for (const secret of secrets) if (!top.has(secret.name)) top.set(secret.name, doc.createNode({ file: secret.file }));
   }
-  const volumes = backing.flatMap((b) => b.volumes);
+  const volumes = [...backing.flatMap((b) => b.volumes), ...specs.flatMap((s) => (s.volumes ?? []).map((v) => v.name))];
   if (volumes.length) {
     if (!isMap(doc.get('volumes'))) doc.set('volumes', doc.createNode({}));
     const top = doc.get('volumes') as YAMLMap;

@@ -7,6 +7,7 @@ import { findWorkspace } from '../../lib/js-workspace.ts';
 import { parsePath, parsePort } from '../../lib/options.ts';
 import { diskProject } from '../../lib/project.ts';
 import { ServiceGenerator, type ServiceOptions } from '../../lib/service-generator.ts';
+import { detectWritablePaths, planWritable, withWritable } from '../../lib/writable-paths.ts';
 import { detectNode, type NodeFacts, serviceName, startProblem } from './detect.ts';
 import { NODE_OPTIONS } from './options.ts';
 import { type NodeAnswers, type NodePlan, planNode } from './plan.ts';
@@ -68,7 +69,11 @@ export default class NodeGenerator extends ServiceGenerator {
     this.saveAnswers(NODE_OPTIONS);
     // --start has no prompt: saved here, so the next run and --check use it without the option.
     if (!this.options.check && this.options.start) this.config.set('start', String(this.options.start).trim());
-    this.plan = planNode(this.facts, answers);
+    const plan = planNode(this.facts, answers);
+    // What a server writes at run time: a named volume each (the root filesystem is read-only).
+    const written = this.facts.kind.value === 'static' ? [] : detectWritablePaths(diskProject(this.destinationRoot()), 'node');
+    const writable = planWritable(written, answers.service, String(plan.dockerfile.runtimeWorkdir ?? '/app'));
+    this.plan = withWritable(plan, writable);
     const f = this.facts;
     const pm = f.packageManager.value;
     this.printFacts(
@@ -108,8 +113,9 @@ export default class NodeGenerator extends ServiceGenerator {
         f.kind.value === 'static'
           ? { label: 'runtime', value: 'nginx-unprivileged', source: 'static site (the --runtime choice applies to Node servers)' }
           : { label: 'runtime', value: answers.runtime, source: a.runtime.source },
+        ...writable.facts,
       ],
-      f.warnings,
+      [...f.warnings, ...writable.warnings],
     );
   }
 

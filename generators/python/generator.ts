@@ -7,6 +7,7 @@ import type { PythonRuntime } from '../../lib/images.ts';
 import { parsePath, parsePort } from '../../lib/options.ts';
 import { diskProject } from '../../lib/project.ts';
 import { ServiceGenerator, type ServiceOptions } from '../../lib/service-generator.ts';
+import { detectWritablePaths, planWritable, withWritable } from '../../lib/writable-paths.ts';
 import { detectPython, type PythonFacts, type Server, withServer } from './detect.ts';
 import { PYTHON_OPTIONS } from './options.ts';
 import { type PythonAnswers, type PythonPlan, planPython } from './plan.ts';
@@ -55,7 +56,9 @@ export default class PythonGenerator extends ServiceGenerator {
       service: serviceName(String(a.service.value)),
     };
     this.saveAnswers(PYTHON_OPTIONS);
-    this.plan = planPython(this.facts, answers);
+    // What the app writes at run time: a named volume each (the root filesystem is read-only).
+    const writable = planWritable(detectWritablePaths(diskProject(this.destinationRoot()), 'python'), answers.service, '/app');
+    this.plan = withWritable(planPython(this.facts, answers), writable);
     const f = this.facts;
     const m = f.manager.value;
     const py = this.plan.python;
@@ -79,8 +82,9 @@ export default class PythonGenerator extends ServiceGenerator {
           note: f.native.note,
         },
         { label: 'runtime', value: answers.runtime, source: a.runtime.source, note: a.runtime.note },
+        ...writable.facts,
       ],
-      this.plan.warnings,
+      [...this.plan.warnings, ...writable.warnings],
     );
   }
 
