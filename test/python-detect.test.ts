@@ -163,3 +163,98 @@ describe('python detection', () => {
     assert.throws(() => detectPython(memoryProject({ 'requirements.txt': 'requests\n' })), /no start command found/);
   });
 });
+
+describe('python start commands from the repository (Procfile, boot scripts, Dockerfile) checked against the tree', () => {
+  // A Flask app factory in a package, a module that makes the app, a Procfile and a boot script (no pyproject.toml).
+  const factoryRepo = {
+    'requirements.txt': 'Flask==3.1.2\nredis==6.4.0\n',
+    'shop/__init__.py': 'from flask import Flask\n\n\ndef create_app(config_class=None):\n    app = Flask(__name__)\n    return app\n',
+    'shop/cache.py': 'import redis\n\nclient = redis.Redis(host="cache", port=6379)\n',
+    'storefront.py': 'from shop import create_app\n\napp = create_app()\n',
+  };
+  const boot = '#!/bin/bash\nflask db upgrade\nexec gunicorn -b :5000 --access-logfile - storefront:app\n';
+
+  it('uses the boot script the Procfile runs: exec form, bound to 0.0.0.0, the port from its bind', () => {
+    const f = detectPython(
+      memoryProject({ ...factoryRepo, Procfile: 'web: flask db upgrade; ./boot.sh\nworker: rq worker shop\n', 'boot.sh': boot }),
+    );
+    assert.deepEqual(f.start.value, ['gunicorn', '--bind', '0.0.0.0:${PORT}', '--access-logfile', '-', 'storefront:app']);
+    assert.equal(f.start.source, 'boot.sh:3');
+    assert.equal(f.start.note, 'via Procfile:1 web');
+    assert.deepEqual(f.port, { value: 5000, source: 'boot.sh:3', note: undefined });
+    assert.equal(f.framework.value, 'flask');
+    assert.equal(f.framework.source, 'storefront.py:3');
+    assert.equal(f.addServer, 'gunicorn==23.0.0');
+    const facts = f.evidence.map((x) => `${x.label} ${x.value} <- ${x.source}`);
+    assert.ok(facts.includes('worker rq worker shop <- Procfile:2'), facts.join('\n'));
+    assert.ok(facts.includes('start-up step flask db upgrade <- Procfile:1'), facts.join('\n'));
+    assert.ok(facts.includes('start-up step flask db upgrade <- boot.sh:2'), facts.join('\n'));
+  });
+
+  it('finds the app a module makes with a factory when the repository says nothing, and never takes a Redis port', () => {
+    const f = detectPython(memoryProject(factoryRepo));
+    assert.equal(f.appRef, 'storefront:app');
+    assert.equal(f.framework.note, 'app made by create_app()');
+    assert.deepEqual(f.port, { value: 8000, source: 'gunicorn default port', note: undefined });
+  });
+
+  it('serves a factory with no module-level app as pkg:create_app() (the factory may take defaulted arguments)', () => {
+    const { 'storefront.py': _, ...onlyFactory } = factoryRepo;
+    const f = detectPython(memoryProject(onlyFactory));
+    assert.equal(f.appRef, 'shop:create_app()');
+    // A command that names an attribute the module lacks gets the factory the module defines.
+    const p = detectPython(memoryProject({ ...onlyFactory, Procfile: 'web: gunicorn shop:app\n' }));
+    assert.deepEqual(p.start.value, ['gunicorn', '--bind', '0.0.0.0:${PORT}', 'shop:create_app()']);
+    assert.equal(p.framework.note, 'shop:app is not defined; the factory create_app() is');
+  });
+
+  it('never writes a target that does not resolve: the next source is tried, else the error names what was tried', () => {
+    const f = detectPython(memoryProject({ ...factoryRepo, Procfile: 'web: gunicorn missing:app\n' }));
+    assert.equal(f.appRef, 'storefront:app');
+    assert.equal(f.start.source, 'storefront.py:3');
+    const wrongAttr = detectPython(memoryProject({ ...factoryRepo, Procfile: 'web: gunicorn storefront:application\n' }));
+    assert.equal(wrongAttr.appRef, 'storefront:app');
+    assert.throws(
+      () => detectPython(memoryProject({ 'requirements.txt': 'gunicorn\n', Procfile: 'web: gunicorn missing:app\n', 'lib.py': 'x = 1\n' })),
+      (e: Error) => {
+        assert.match(e.message, /^\.\/: no start command found; tried: Procfile:1 web \(gunicorn missing:app: module missing/);
+        assert.match(e.message, /manage\.py \(Django\)/);
+        assert.doesNotMatch(e.message, /pyproject\.toml:/);
+        return true;
+      },
+    );
+  });
+
+  it('ranks --start over the repository, and names --start when it does not resolve', () => {
+    const f = detectPython(memoryProject({ ...factoryRepo, Procfile: 'web: gunicorn storefront:app\n' }), {
+      start: { value: 'gunicorn shop:create_app() --workers 3', source: '--start' },
+    });
+    assert.deepEqual(f.start.value, ['gunicorn', '--bind', '0.0.0.0:${PORT}', '--workers', '3', 'shop:create_app()']);
+    assert.equal(f.start.source, '--start');
+    assert.throws(
+      () => detectPython(memoryProject(factoryRepo), { start: { value: 'gunicorn nope:app', source: '--start' } }),
+      /^InputError: --start: gunicorn nope:app: module nope/,
+    );
+  });
+
+  it('uses flask run only without a WSGI server among the dependencies', () => {
+    const files = { 'app.py': flaskApp, Procfile: 'web: flask --app app run --port 5001\n' };
+    const dev = detectPython(memoryProject({ ...files, 'requirements.txt': 'flask==3.1.2\n' }));
+    assert.deepEqual(dev.start.value, ['flask', '--app', 'app:app', 'run', '--host', '0.0.0.0', '--port', '${PORT}']);
+    assert.equal(dev.port.value, 5001);
+    const wsgi = detectPython(memoryProject({ ...files, 'requirements.txt': 'flask==3.1.2\ngunicorn==23.0.0\n' }));
+    assert.equal(wsgi.start.value[0], 'gunicorn');
+  });
+
+  it('reads the Dockerfile the repository has: its ENTRYPOINT script and EXPOSE', () => {
+    const f = detectPython(
+      memoryProject({
+        ...factoryRepo,
+        Dockerfile: 'FROM python:slim\nCOPY . .\nEXPOSE 5000\nENTRYPOINT ["./boot.sh"]\n',
+        'boot.sh': '#!/bin/sh\nexec gunicorn --access-logfile - storefront:app\n',
+      }),
+    );
+    assert.equal(f.start.note, 'via Dockerfile:4 ENTRYPOINT');
+    assert.deepEqual(f.port, { value: 5000, source: 'Dockerfile:3 EXPOSE', note: undefined });
+  });
+});
