@@ -1,7 +1,7 @@
 // Python detection is pure: these tests use in-memory projects, no Yeoman and no disk.
 import assert from 'node:assert/strict';
 import { detectPython, readRequirements, withServer } from '../generators/python/detect.ts';
-import { planPython } from '../generators/python/plan.ts';
+import { fitGracefulStop, planPython } from '../generators/python/plan.ts';
 import { memoryProject } from '../lib/project.ts';
 
 const flaskApp = 'from flask import Flask\n\napp = Flask(__name__)\n\n@app.get("/healthz")\ndef h():\n    return "ok"\n';
@@ -256,5 +256,25 @@ describe('python start commands from the repository (Procfile, boot scripts, Doc
     );
     assert.equal(f.start.note, 'via Dockerfile:4 ENTRYPOINT');
     assert.deepEqual(f.port, { value: 5000, source: 'Dockerfile:3 EXPOSE', note: undefined });
+  });
+});
+
+describe('python stopping within docker stop', () => {
+  it("sets gunicorn's --graceful-timeout below docker stop's 10 s, keeps a shorter one, replaces a longer one", () => {
+    const warnings: string[] = [];
+    const set = fitGracefulStop(['gunicorn', '--bind', '0.0.0.0:${PORT}', 'app:app'], warnings);
+    assert.deepEqual(set.start, ['gunicorn', '--bind', '0.0.0.0:${PORT}', '--graceful-timeout', '8', 'app:app']);
+    assert.equal(set.stop?.value, 'gunicorn --graceful-timeout 8');
+    const kept = fitGracefulStop(['gunicorn', '--bind', '0.0.0.0:${PORT}', '--graceful-timeout', '5', 'app:app'], warnings);
+    assert.deepEqual(kept.start, ['gunicorn', '--bind', '0.0.0.0:${PORT}', '--graceful-timeout', '5', 'app:app']);
+    assert.equal(warnings.length, 0);
+    const long = fitGracefulStop(['gunicorn', '--bind', '0.0.0.0:${PORT}', '--graceful-timeout=30', 'app:app'], warnings);
+    assert.deepEqual(long.start, ['gunicorn', '--bind', '0.0.0.0:${PORT}', '--graceful-timeout', '8', 'app:app']);
+    assert.match(warnings[0], /--graceful-timeout 30 does not fit in docker stop's 10 s/);
+    assert.equal(fitGracefulStop(['uvicorn', 'app:app'], warnings).stop, undefined);
+  });
+  it('writes it into the image command', () => {
+    const f = detectPython(memoryProject({ 'requirements.txt': 'flask\ngunicorn\n', 'app.py': flaskApp }));
+    assert.match(String(planPython(f, answers).dockerfile.cmd), /"--graceful-timeout", "8", "app:app"\]$/);
   });
 });

@@ -86,10 +86,13 @@ export default class PythonGenerator extends ServiceGenerator {
         ...(f.server ? [{ label: 'server', value: f.server.value, source: f.server.source }] : []),
         {
           label: 'start',
-          value: f.start.value.join(' ').replaceAll('${PORT}', String(answers.port)),
+          value: this.plan.start.join(' '),
           source: f.start.source,
           note: f.start.note,
         },
+        ...(this.plan.stop
+          ? [{ label: 'stop', value: this.plan.stop.value, source: this.plan.stop.source, note: this.plan.stop.note }]
+          : []),
         ...(f.collectstatic ? [{ label: 'static files', value: 'collectstatic', source: f.collectstatic.source }] : []),
         ...(f.test ? [{ label: 'test', value: `"${f.test.value.join(' ')}"`, source: f.test.source, note: f.test.note }] : []),
         { label: 'port', value: String(answers.port), source: a.port.source },

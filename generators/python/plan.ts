@@ -8,6 +8,7 @@ import { ALPINE, PYTHON, type PythonRuntime, pythonBuildImage, pythonRuntimeImag
 import { ociLabels } from '../../lib/labels.ts';
 import { lineSatisfies, type ResolvedVersion } from '../../lib/versions.ts';
 import { type Manager, NATIVE_PACKAGES, type PythonFacts, TOOLCHAIN } from './detect.ts';
+import { GUNICORN_GRACEFUL_TIMEOUT, STOP_GRACE_SECONDS } from './start.ts';
 
 export interface PythonAnswers {
   runtime: PythonRuntime;
@@ -25,6 +26,35 @@ export interface PythonPlan {
   warnings: string[];
   /** The build secret's id and a hint for its placeholder file. */
   secret: { id: string; hint: string };
+  /** The image's start command (the port filled in). */
+  start: string[];
+  /** How the server's shutdown fits in `docker stop`'s grace period (gunicorn). */
+  stop?: Fact<string>;
+}
+
+/**
+ * Gunicorn waits `--graceful-timeout` (default 30 s) for its workers after SIGTERM, while `docker stop`
+ * and Compose send SIGKILL after 10 s: the timeout is set below that, so requests in flight finish and
+ * the workers exit cleanly instead of being killed. A shorter timeout of the project's own is kept.
+ */
+export function fitGracefulStop(start: string[], warnings: string[]): { start: string[]; stop?: Fact<string> } {
+  if (start[0] !== 'gunicorn') return { start };
+  const at = start.findIndex((w) => w === '--graceful-timeout' || w.startsWith('--graceful-timeout='));
+  const given = at < 0 ? undefined : Number(start[at].includes('=') ? start[at].split('=')[1] : start[at + 1]);
+  const limit = `docker stop and Compose send SIGKILL after ${STOP_GRACE_SECONDS} s; gunicorn's default is 30 s`;
+  if (given !== undefined && given <= GUNICORN_GRACEFUL_TIMEOUT)
+    return { start, stop: fact(`gunicorn --graceful-timeout ${given}`, 'the start command', `fits: ${limit}`) };
+  const rest = at < 0 ? start : start.filter((_, i) => i !== at && !(i === at + 1 && !start[at].includes('=')));
+  if (given !== undefined)
+    warnings.push(
+      `gunicorn --graceful-timeout ${given} does not fit in docker stop's ${STOP_GRACE_SECONDS} s: the image uses ${GUNICORN_GRACEFUL_TIMEOUT}`,
+    );
+  const bind = rest.indexOf('--bind');
+  const insertAt = bind >= 0 ? bind + 2 : 1;
+  return {
+    start: [...rest.slice(0, insertAt), '--graceful-timeout', String(GUNICORN_GRACEFUL_TIMEOUT), ...rest.slice(insertAt)],
+    stop: fact(`gunicorn --graceful-timeout ${GUNICORN_GRACEFUL_TIMEOUT}`, 'docker stop grace period', limit),
+  };
 }
 
 const VENV = PYTHON.venv;
@@ -256,7 +286,8 @@ export function planPython(facts: PythonFacts, answers: PythonAnswers): PythonPl
   const pythonBin = `${VENV}/bin/python`;
   const health = pythonProbe(pythonBin, answers.port, answers.healthPath);
   const tini = alpine ? '/sbin/tini' : TINI.target;
-  const start = facts.start.value.map((a) => a.replaceAll('${PORT}', String(answers.port)));
+  const stopping = fitGracefulStop(facts.start.value, warnings);
+  const start = stopping.start.map((a) => a.replaceAll('${PORT}', String(answers.port)));
   const command = start[0] === 'python' ? [pythonBin, ...start.slice(1)] : [`${VENV}/bin/${start[0]}`, ...start.slice(1)];
 
   const dockerfile = {
@@ -302,7 +333,16 @@ export function planPython(facts: PythonFacts, answers: PythonAnswers): PythonPl
     tmpfs: ['/tmp'],
     init: true,
   };
-  return { dockerfile, dockerignore: { groups }, service, python, warnings, secret: { id: cmds.secret.id, hint: cmds.secret.hint } };
+  return {
+    dockerfile,
+    dockerignore: { groups },
+    service,
+    python,
+    warnings,
+    secret: { id: cmds.secret.id, hint: cmds.secret.hint },
+    stop: stopping.stop,
+    start,
+  };
 }
 
 /** COPY lines for the manifests: root files together, workspace members' pyproject.toml into their folders. */
