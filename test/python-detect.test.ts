@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { detectPython, readRequirements, withServer } from '../generators/python/detect.ts';
 import { fitGracefulStop, planPython } from '../generators/python/plan.ts';
 import { memoryProject } from '../lib/project.ts';
+import { pythonBoundOf } from '../lib/versions.ts';
 
 const flaskApp = 'from flask import Flask\n\napp = Flask(__name__)\n\n@app.get("/healthz")\ndef h():\n    return "ok"\n';
 const fastapiApp = 'from fastapi import FastAPI\n\napp = FastAPI()\n\n@app.get("/health")\ndef h():\n    return {}\n';
@@ -276,5 +277,53 @@ describe('python stopping within docker stop', () => {
   it('writes it into the image command', () => {
     const f = detectPython(memoryProject({ 'requirements.txt': 'flask\ngunicorn\n', 'app.py': flaskApp }));
     assert.match(String(planPython(f, answers).dockerfile.cmd), /"--graceful-timeout", "8", "app:app"\]$/);
+  });
+});
+
+describe('python version bounded by pinned packages', () => {
+  const django = 'from django.core.wsgi import get_wsgi_application\napplication = get_wsgi_application()\n';
+  const manage = 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "site1.settings")\n';
+  const djangoRepo = (req: string) => ({ 'requirements.txt': req, 'manage.py': manage, 'site1/settings.py': '', 'site1/wsgi.py': django });
+
+  it('gives a Django 3.2 app Python 3.10 and names the pin that set the bound', () => {
+    const f = detectPython(memoryProject(djangoRepo('gunicorn==23.0.0\nDjango==3.2.25\n')));
+    assert.equal(f.python.value.tag, '3.10');
+    assert.equal(f.python.source, 'requirements.txt:2 Django==3.2.25');
+    assert.equal(f.python.note, 'Django 3.2 supports Python <= 3.10');
+    assert.ok(f.warnings.some((w) => /3\.10 reached end of life/.test(w)));
+  });
+  it('narrows a range to the pins, keeps a version the project names (with a warning), and ignores unpinned or unknown lines', () => {
+    const range = detectPython(
+      memoryProject({ ...djangoRepo('Django==4.2.16\n'), 'pyproject.toml': '[project]\nname = "x"\nrequires-python = ">=3.10"\n' }),
+    );
+    assert.equal(range.python.value.tag, '3.12');
+    assert.equal(range.python.note, 'Django 4.2 supports Python <= 3.12; pyproject.toml requires-python >=3.10');
+    const named = detectPython(memoryProject({ ...djangoRepo('Django==3.2.25\n'), '.python-version': '3.12\n' }));
+    assert.equal(named.python.value.tag, '3.12');
+    assert.ok(named.warnings.some((w) => /\.python-version asks for Python 3\.12 but Django 3\.2 supports Python <= 3\.10/.test(w)));
+    assert.equal(detectPython(memoryProject(djangoRepo('Django>=3.2\n'))).python.source, 'default');
+    assert.equal(detectPython(memoryProject(djangoRepo('Django==9.0\n'))).python.source, 'default');
+  });
+  it('takes the tightest bound among the pins, from lockfiles too', () => {
+    const f = detectPython(memoryProject(djangoRepo('Django==5.1.4\nnumpy==1.26.4\npsycopg2-binary==2.9.10\n')));
+    assert.equal(f.python.value.tag, '3.12');
+    assert.equal(f.python.source, 'requirements.txt:2 numpy==1.26.4');
+    const lock = detectPython(
+      memoryProject({
+        'pyproject.toml': pyproject(),
+        'uv.lock':
+          'version = 1\n\n[[package]]\nname = "fastapi"\nversion = "0.100.0"\n\n[[package]]\nname = "pydantic-core"\nversion = "2.14.6"\n',
+        'main.py': fastapiApp,
+      }),
+    );
+    assert.equal(lock.python.value.tag, '3.12');
+    assert.equal(lock.python.source, 'uv.lock:8 pydantic-core==2.14.6');
+  });
+  it('reads the release table: the most specific row at or below the version', () => {
+    assert.equal(pythonBoundOf('psycopg2-binary', '2.9.7')?.max, '3.11');
+    assert.equal(pythonBoundOf('psycopg2-binary', '2.9.10')?.max, '3.13');
+    assert.equal(pythonBoundOf('django', '3.2.25')?.max, '3.10');
+    assert.equal(pythonBoundOf('django', '7.0'), undefined);
+    assert.equal(pythonBoundOf('flask', '1.0'), undefined);
   });
 });

@@ -6,7 +6,16 @@ import { type RepoEvidence, readEvidence, type StartCommand } from '../../lib/ev
 import { type Fact, type FactLine, fact } from '../../lib/facts.ts';
 import type { LabelFacts } from '../../lib/labels.ts';
 import { type ProjectFiles, walk } from '../../lib/project.ts';
-import { currentLine, firstLine, type ResolvedVersion, resolveVersion, toolVersion } from '../../lib/versions.ts';
+import {
+  currentLine,
+  firstLine,
+  lineSatisfies,
+  pythonBoundOf,
+  RELEASES,
+  type ResolvedVersion,
+  resolveVersion,
+  toolVersion,
+} from '../../lib/versions.ts';
 import { moduleFile, type Runner, streamlitCommand, type TranslatedStart, translateStart } from './start.ts';
 
 export type ManagerName = 'uv' | 'poetry' | 'pipenv' | 'pdm' | 'pip' | 'pep621';
@@ -215,7 +224,7 @@ export function detectPython(project: ProjectFiles, options: DetectOptions = {})
   const name = rawName
     ? fact(serviceName(rawName), `${proj.dir ? `${proj.dir}/` : ''}pyproject.toml name`)
     : fact('app', 'default (no project name)');
-  const { python, spec } = detectPythonVersion(project, pyproject, proj.pyproject, warnings);
+  const { python, spec } = detectPythonVersion(project, pyproject, proj.pyproject, warnings, pythonBound(project, manager.value));
 
   const deps = new Set(proj.deps);
   const allDeps = new Set([...proj.deps, ...proj.devDeps]);
@@ -444,6 +453,7 @@ function detectPythonVersion(
   pyproject: Toml | undefined,
   memberPyproject: Toml | undefined,
   warnings: string[],
+  bound?: PythonBound,
 ): { python: Fact<ResolvedVersion>; spec?: string } {
   const pipfile = project.exists('Pipfile') ? table(readToml(project, 'Pipfile')?.requires) : {};
   const requires = (table(memberPyproject?.project)['requires-python'] ?? table(pyproject?.project)['requires-python']) as
@@ -465,8 +475,31 @@ function detectPythonVersion(
     } catch (error) {
       throw new InputError(source.split(' ')[0], (error as Error).message);
     }
+    // A range is narrowed to what the pinned packages support; a version the project names is kept.
+    if (bound && !lineSatisfies('python', `<${nextLine(bound.max)}`, resolved.value.line)) {
+      if (resolved.value.exact || /^\d+\.\d+$/.test(raw.trim()))
+        warnings.push(
+          `${source} asks for Python ${raw.trim()} but ${bound.why} (${bound.source}): expect failures; upgrade ${bound.display}`,
+        );
+      else if (
+        lineSatisfies('python', raw, bound.max) ||
+        RELEASES.python.some((r) => lineSatisfies('python', `${raw},<${nextLine(bound.max)}`, r.line))
+      ) {
+        const narrowed = resolveVersion('python', `${raw},<${nextLine(bound.max)}`, bound.source);
+        if (narrowed.value.warning) warnings.push(narrowed.value.warning);
+        return {
+          python: fact(narrowed.value, bound.source, `${bound.why}; ${source} ${raw.trim()}`),
+          spec: `${raw.trim()},<${nextLine(bound.max)}`,
+        };
+      } else warnings.push(`${source} ${raw.trim()} and ${bound.source} (${bound.why}) have no Python in common: using ${source}`);
+    }
     if (resolved.value.warning) warnings.push(resolved.value.warning);
     return { python: resolved, spec: raw.trim() };
+  }
+  if (bound) {
+    const bounded = resolveVersion('python', `<${nextLine(bound.max)}`, bound.source);
+    if (bounded.value.warning) warnings.push(`${bounded.value.warning} ${bound.display} first (${bound.why})`);
+    return { python: fact(bounded.value, bound.source, bound.why), spec: `<${nextLine(bound.max)}` };
   }
   const line = currentLine('python');
   return {
@@ -476,6 +509,70 @@ function detectPythonVersion(
       'current stable release; no .python-version, requires-python, runtime.txt or Pipfile',
     ),
   };
+}
+
+/** `3.10` -> `3.11`. */
+const nextLine = (line: string) => {
+  const [major, minor] = line.split('.').map(Number);
+  return `${major}.${minor + 1}`;
+};
+
+/** The tightest Python bound among the pinned production packages, with the pin that sets it. */
+interface PythonBound {
+  max: string;
+  display: string;
+  /** `requirements.txt:3 Django==3.2.25` */
+  source: string;
+  /** `Django 3.2 supports Python <= 3.10` */
+  why: string;
+}
+
+/** Exact versions of the production packages: `==` pins in requirements files, else the lockfile's versions. */
+export function pinnedVersions(project: ProjectFiles, manager: Manager): Array<{ name: string; version: string; source: string }> {
+  const pins: Array<{ name: string; version: string; source: string }> = [];
+  const at = (file: string, text: string, re: RegExp) => {
+    const m = re.exec(text);
+    return m ? `${file}:${lineOf(text, m.index)}` : file;
+  };
+  if (manager.name === 'pip' && manager.requirements) {
+    for (const r of requirementEntries(project, manager.requirements).entries) {
+      const exact = /^===?([\w.!+-]+)$/.exec(r.spec);
+      if (exact) pins.push({ name: r.name, version: exact[1], source: `${r.file}:${r.line}` });
+    }
+  } else if (manager.lockfile === 'Pipfile.lock') {
+    const text = project.read('Pipfile.lock') ?? '';
+    const lock = parseJsonFile<Toml>('Pipfile.lock', text);
+    for (const [name, entry] of Object.entries(table(table(lock).default))) {
+      const version = /^==([\w.!+-]+)$/.exec(String(table(entry).version ?? ''))?.[1];
+      if (version) pins.push({ name: normalize(name), version, source: at('Pipfile.lock', text, new RegExp(`"${name}"\\s*:`)) });
+    }
+  } else if (manager.lockfile) {
+    // uv.lock, poetry.lock, pdm.lock: [[package]] tables with name and version.
+    const file = manager.lockfile;
+    const text = project.read(file) ?? '';
+    const lock = readToml(project, file) ?? {};
+    for (const pkg of Array.isArray(lock.package) ? lock.package.map(table) : []) {
+      if (typeof pkg.name !== 'string' || typeof pkg.version !== 'string') continue;
+      const name = pkg.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      pins.push({ name: normalize(pkg.name), version: pkg.version, source: at(file, text, new RegExp(`^name = "${name}"`, 'mi')) });
+    }
+  }
+  return pins;
+}
+
+function pythonBound(project: ProjectFiles, manager: Manager): PythonBound | undefined {
+  let best: PythonBound | undefined;
+  for (const pin of pinnedVersions(project, manager)) {
+    const b = pythonBoundOf(pin.name, pin.version);
+    if (!b || (best && !lineSatisfies('python', `<${best.max}`, b.max))) continue;
+    best = {
+      max: b.max,
+      display: b.display,
+      source: `${pin.source} ${b.display}==${pin.version}`,
+      why: `${b.display} ${b.row} supports Python <= ${b.max}`,
+    };
+  }
+  return best;
 }
 
 const under = (dir: string, path: string) => (dir ? `${dir}/${path}` : path);
