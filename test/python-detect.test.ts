@@ -327,3 +327,97 @@ describe('python version bounded by pinned packages', () => {
     assert.equal(pythonBoundOf('flask', '1.0'), undefined);
   });
 });
+
+describe('python apps run by their own CLI', () => {
+  it('runs a Streamlit script with streamlit run on 0.0.0.0:8501, headless, healthchecked on /_stcore/health', () => {
+    const f = detectPython(
+      memoryProject({
+        'requirements.txt': 'streamlit==1.67.0\n',
+        'lib/plots.py': 'def x():\n    pass\n',
+        'Home.py': 'import streamlit as st\n',
+      }),
+    );
+    assert.deepEqual(f.start.value, [
+      'streamlit',
+      'run',
+      'Home.py',
+      '--server.address',
+      '0.0.0.0',
+      '--server.port',
+      '${PORT}',
+      '--server.headless',
+      'true',
+    ]);
+    assert.deepEqual(f.port, { value: 8501, source: 'Streamlit default port', note: undefined });
+    assert.equal(f.healthPath.value, '/_stcore/health');
+    const procfile = detectPython(
+      memoryProject({
+        'requirements.txt': 'streamlit\n',
+        'Home.py': 'import streamlit as st\n',
+        Procfile: 'web: streamlit run Home.py --server.port $PORT\n',
+      }),
+    );
+    assert.equal(procfile.start.source, 'Procfile:1');
+  });
+  it('uses fastapi run only when fastapi[standard] is installed and no uvicorn or gunicorn start is known', () => {
+    const cli = detectPython(memoryProject({ 'requirements.txt': 'fastapi[standard]==0.165.0\n', 'main.py': fastapiApp }));
+    assert.deepEqual(cli.start.value, ['fastapi', 'run', 'main.py', '--host', '0.0.0.0', '--port', '${PORT}']);
+    assert.equal(cli.addServer, undefined);
+    const uvicorn = detectPython(memoryProject({ 'requirements.txt': 'fastapi[standard]\nuvicorn\n', 'main.py': fastapiApp }));
+    assert.equal(uvicorn.start.value[0], 'uvicorn');
+    const plain = detectPython(memoryProject({ 'requirements.txt': 'fastapi\n', 'main.py': fastapiApp }));
+    assert.equal(plain.start.value[0], 'uvicorn');
+    // The repository's uvicorn command wins over its fastapi run (a server command is known).
+    const both = detectPython(
+      memoryProject({
+        'requirements.txt': 'fastapi[standard]\n',
+        'main.py': fastapiApp,
+        Dockerfile: 'FROM python\nCMD ["fastapi", "run", "main.py"]\n',
+        Procfile: 'web: uvicorn main:app --port 9000\n',
+      }),
+    );
+    assert.equal(both.start.value[0], 'uvicorn');
+    assert.equal(both.port.value, 9000);
+  });
+  it('uses litestar run for a Litestar app with litestar[standard] and no server of its own', () => {
+    const app = 'from litestar import Litestar\n\napp = Litestar(route_handlers=[])\n';
+    const f = detectPython(memoryProject({ 'requirements.txt': 'litestar[standard]==2.25.0\n', 'app.py': app }));
+    assert.deepEqual(f.start.value, ['litestar', '--app', 'app:app', 'run', '--host', '0.0.0.0', '--port', '${PORT}']);
+    const uvicorn = detectPython(memoryProject({ 'requirements.txt': 'litestar\nuvicorn\n', 'app.py': app }));
+    assert.equal(uvicorn.start.value[0], 'uvicorn');
+  });
+});
+
+describe('python PDM', () => {
+  const pdmProject = (strategy: string) => ({
+    'pyproject.toml': pyproject('[tool.pdm.dev-dependencies]\ntest = ["pytest"]\n'),
+    'pdm.lock': `[metadata]\ngroups = ["default", "test"]\nstrategy = [${strategy}]\nlock_version = "4.4"\n`,
+    'main.py': fastapiApp,
+    'tests/test_main.py': 'def test_x():\n    pass\n',
+  });
+  it('installs from a lock without the inherit_metadata strategy with pdm sync (pdm export refuses it), PDM pinned', () => {
+    const f = detectPython(memoryProject(pdmProject('"cross_platform"')));
+    assert.match(String(f.manager.note), /without the inherit_metadata strategy/);
+    const plan = planPython(f, answers).dockerfile;
+    assert.match(String(plan.depsInstall), /\/opt\/tools\/bin\/pdm sync --prod --no-self --no-editable$/);
+    assert.doesNotMatch(JSON.stringify(plan), /pdm export/);
+    assert.match(JSON.stringify(plan.depsSteps), /pip install pdm==2\.26\.1 unearth==0\.18\.3/);
+    assert.match(JSON.stringify(plan.test), /pdm sync --no-self --no-editable/);
+    assert.equal(f.test?.source, 'dependency "pytest"');
+  });
+});
+
+describe('python port from the config the start command runs', () => {
+  it('reads the bind of the gunicorn config file the command names', () => {
+    const f = detectPython(
+      memoryProject({
+        'requirements.txt': 'flask\ngunicorn\n',
+        'app.py': flaskApp,
+        Procfile: 'web: gunicorn -c deploy/gunicorn.py app:app\n',
+        'deploy/gunicorn.py': 'workers = 2\nbind = "0.0.0.0:7000"\n',
+      }),
+    );
+    assert.deepEqual(f.port, { value: 7000, source: 'deploy/gunicorn.py:2', note: undefined });
+    assert.deepEqual(f.start.value, ['gunicorn', '--bind', '0.0.0.0:${PORT}', '-c', 'deploy/gunicorn.py', 'app:app']);
+  });
+});

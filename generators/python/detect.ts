@@ -16,7 +16,7 @@ import {
   resolveVersion,
   toolVersion,
 } from '../../lib/versions.ts';
-import { moduleFile, type Runner, streamlitCommand, type TranslatedStart, translateStart } from './start.ts';
+import { cliStart, moduleFile, type Runner, streamlitCommand, type TranslatedStart, translateStart } from './start.ts';
 
 export type ManagerName = 'uv' | 'poetry' | 'pipenv' | 'pdm' | 'pip' | 'pep621';
 
@@ -327,10 +327,12 @@ function detectManager(project: ProjectFiles, pyproject: Toml | undefined, wante
     );
   }
   if (project.exists('pdm.lock')) {
-    readToml(project, 'pdm.lock');
+    const meta = table(readToml(project, 'pdm.lock')?.metadata);
+    const strategy = strings(meta.strategy);
     return fact(
       { name: 'pdm', version: PYTHON_TOOLS.pdm, lockfile: 'pdm.lock', manifests: ['pyproject.toml', 'pdm.lock'], installProject: false },
       'pdm.lock',
+      `lock_version ${meta.lock_version ?? '?'}${strategy.includes('inherit_metadata') ? '' : ' without the inherit_metadata strategy (PDM < 2.12)'}; installed with pdm sync`,
     );
   }
   const reqFile = ['requirements.txt', 'requirements/prod.txt', 'requirements/production.txt', 'requirements/base.txt'].find((f) =>
@@ -431,6 +433,9 @@ function projectDeps(project: ProjectFiles, manager: Manager, rootPyproject: Tom
   for (const group of Object.values(table(meta['optional-dependencies']))) devDeps.push(...strings(group).map(requirementName));
   for (const group of Object.values(table(poetry.group))) devDeps.push(...Object.keys(table(table(group).dependencies)).map(normalize));
   devDeps.push(...Object.keys(table(poetry['dev-dependencies'])).map(normalize));
+  // PDM before PEP 735: [tool.pdm.dev-dependencies] groups.
+  for (const group of Object.values(table(table(table(pyproject?.tool).pdm)['dev-dependencies'])))
+    devDeps.push(...strings(group).map(requirementName));
   if (manager.name === 'pipenv') {
     const pipfile = readToml(project, 'Pipfile') ?? {};
     deps.push(...Object.keys(table(pipfile.packages)).map(normalize));
@@ -671,6 +676,10 @@ function detectApp(ctx: AppContext, evidence: RepoEvidence, given?: Fact<string>
   const chosen = found.find((f) => !cli.has(f.t.runner)) ?? found[0];
   if (chosen) {
     const { t, start } = chosen;
+    if (t.runner === 'flask')
+      ctx.warnings.push(
+        "flask run is Flask's development server (one process, no worker management): add gunicorn or waitress to the dependencies to serve it with a WSGI server",
+      );
     return fromCommand(ctx, t, start.source, start.origin.startsWith(`${start.source} `) ? undefined : `via ${start.origin}`, fromCode);
   }
   const app = fromCode();
@@ -862,14 +871,14 @@ function frameworkCli(framework: Framework, file: string, dir: string, ref: stri
   if (framework === 'fastapi' && (deps.has('fastapi-cli') || deps.has('fastapi[standard]')))
     return {
       server: fact('fastapi', deps.has('fastapi-cli') ? 'dependency "fastapi-cli"' : 'dependency "fastapi[standard]"'),
-      start: ['fastapi', 'run', rel, '--host', '0.0.0.0', '--port', '${PORT}'],
-      note: "FastAPI's own CLI (uvicorn underneath); no uvicorn or gunicorn dependency of its own",
+      start: cliStart('fastapi', rel),
+      note: "FastAPI's own CLI, uvicorn underneath; no uvicorn or gunicorn among the dependencies",
     };
   if (framework === 'asgi' && deps.has('litestar[standard]') && /\bLitestar\(/.test(text))
     return {
       server: fact('litestar', 'dependency "litestar[standard]"'),
-      start: ['litestar', '--app', ref, 'run', '--host', '0.0.0.0', '--port', '${PORT}'],
-      note: "Litestar's own CLI (uvicorn underneath); no uvicorn or gunicorn dependency of its own",
+      start: cliStart('litestar', ref),
+      note: "Litestar's own CLI, uvicorn underneath; no uvicorn or gunicorn among the dependencies",
     };
   return undefined;
 }

@@ -59,6 +59,8 @@ export function fitGracefulStop(start: string[], warnings: string[]): { start: s
 
 const VENV = PYTHON.venv;
 const TOOLS = '/opt/tools';
+/** The unearth release PDM's pinned version works with (see the pdm case below). */
+const PDM_UNEARTH = '0.18.3';
 
 interface ManagerCommands {
   env: string[];
@@ -129,14 +131,18 @@ export function managerCommands(m: Manager): ManagerCommands {
       };
     }
     case 'pdm': {
+      // `pdm sync` installs the lock into the active venv (VIRTUAL_ENV=/opt/venv) with the lock's hashes;
+      // it reads every lock version, while `pdm export` refuses a lock without the inherit_metadata
+      // strategy (PDM < 2.12 wrote none): "Can't export a lock file without environment markers".
       const pdm = `${TOOLS}/bin/pdm`;
       return {
-        env: [],
-        tool: `pdm==${m.version}`,
-        cache: pipCache,
+        env: ['PDM_CHECK_UPDATE=false', 'PDM_IGNORE_SAVED_PYTHON=1'],
+        // unearth 0.19 moved to httpx2, which PDM 2.26 cannot use (TypeError in its PyPI client): pinned with it.
+        tool: `pdm==${m.version} unearth==${PDM_UNEARTH}`,
+        cache: '/root/.cache/pdm',
         secret: PIP_SECRET,
-        deps: `${pdm} export --prod -o /tmp/requirements.txt \\\n    && pip install --no-deps -r /tmp/requirements.txt`,
-        dev: `${pdm} export -o /tmp/requirements-dev.txt \\\n    && pip install --no-deps -r /tmp/requirements-dev.txt`,
+        deps: `${pdm} sync --prod --no-self --no-editable`,
+        dev: `${pdm} sync --no-self --no-editable`,
       };
     }
     case 'pip':

@@ -185,6 +185,10 @@ export function translateStart(command: string[] | string, ctx: StartContext): T
       const resolved = target(positionals[0], 'application', options.find(([k]) => k === '--chdir')?.[1]);
       if ('error' in resolved) return { skip: `gunicorn ${positionals[0] ?? ''}: ${resolved.error}`.replace(' :', ':') };
       const bind = options.find(([k]) => k === '-b' || k === '--bind')?.[1];
+      // Else the bind of the config file the command names (`-c conf/gunicorn.py`).
+      const config = options.find(([k]) => k === '-c' || k === '--config')?.[1]?.replace(/^python:/, '');
+      const configText = config && !bind ? ctx.project.read(under(ctx.dir, config)) : undefined;
+      const configBind = configText ? /^bind\s*=\s*\[?\s*['"]([^'"]+)['"]/m.exec(configText) : undefined;
       const kept = options.filter(([k]) => !['-b', '--bind', ...DEV_OPTIONS].includes(k));
       return {
         runner: 'gunicorn',
@@ -192,7 +196,11 @@ export function translateStart(command: string[] | string, ctx: StartContext): T
         appRef: resolved.ref,
         appSource: resolved.source,
         note: resolved.note,
-        port: portFrom(bind),
+        port:
+          portFrom(bind) ??
+          (configBind && portOfAddress(configBind[1]) !== undefined
+            ? { value: portOfAddress(configBind[1]) as number, source: `${config}:${lineOf(configText ?? '', configBind.index)}` }
+            : undefined),
       };
     }
     case 'uvicorn': {
@@ -265,6 +273,13 @@ export const streamlitCommand = (file: string) => [
   'true',
 ];
 
+/** A framework CLI's serving command: `fastapi run <path>`, `litestar --app <ref> run`, `flask --app <ref> run`. */
+export function cliStart(name: 'fastapi' | 'litestar' | 'flask', target?: string): string[] {
+  const serve = ['--host', '0.0.0.0', '--port', '${PORT}'];
+  if (name === 'fastapi') return ['fastapi', 'run', ...(target ? [target] : []), ...serve];
+  return [name, ...(target ? ['--app', target] : []), 'run', ...serve];
+}
+
 /** `fastapi run`, `litestar run`, `flask run`: the frameworks' own CLIs. */
 function translateCli(
   name: 'fastapi' | 'litestar' | 'flask',
@@ -284,32 +299,21 @@ function translateCli(
       return { skip: 'fastapi run: fastapi-cli is not a dependency (install fastapi[standard])' };
     return {
       runner: 'fastapi',
-      start: ['fastapi', 'run', ...(path ? [path] : []), '--host', '0.0.0.0', '--port', '${PORT}'],
+      start: cliStart('fastapi', path),
       appSource: path,
       port,
     };
   }
   const app = [...global.options, ...run.options].find(([k]) => k === '--app' || k === '-A')?.[1];
-  if (name === 'litestar') {
-    const resolved = app ? resolveTarget(ctx.project, ctx.dir, app, 'app') : undefined;
-    if (resolved && 'error' in resolved) return { skip: `litestar --app ${app}: ${resolved.error}` };
-    return {
-      runner: 'litestar',
-      start: ['litestar', ...(resolved ? ['--app', resolved.ref] : []), 'run', '--host', '0.0.0.0', '--port', '${PORT}'],
-      appRef: resolved?.ref,
-      appSource: resolved?.source,
-      port,
-    };
-  }
-  // flask run: Flask's development server, used only when the project has no WSGI server.
   const resolved = app ? resolveTarget(ctx.project, ctx.dir, app, 'app') : undefined;
-  if (resolved && 'error' in resolved) return { skip: `flask --app ${app}: ${resolved.error}` };
+  if (resolved && 'error' in resolved) return { skip: `${name} --app ${app}: ${resolved.error}` };
   return {
-    runner: 'flask',
-    start: ['flask', ...(resolved ? ['--app', resolved.ref] : []), 'run', '--host', '0.0.0.0', '--port', '${PORT}'],
+    runner: name,
+    start: cliStart(name, resolved?.ref),
     appRef: resolved?.ref,
     appSource: resolved?.source,
     port,
-    devServer: true,
+    // flask run: Flask's development server, used only when the project has no WSGI server.
+    devServer: name === 'flask' || undefined,
   };
 }
