@@ -965,6 +965,8 @@ function detectTests(
 /** --server: serve the detected ASGI/WSGI app with the chosen server instead. */
 export function withServer(facts: PythonFacts, server: Server, source = '--server'): PythonFacts {
   if (!facts.appRef || !facts.server) return facts;
+  // Already served by it (a --start or repository command keeps its own options).
+  if (facts.server.value === server) return { ...facts, server: fact(server, source) };
   const asgi = facts.framework.value === 'fastapi' || facts.framework.value === 'asgi' || facts.appRef.includes('.asgi:');
   if (server === 'uvicorn' && !asgi && facts.framework.value !== 'django') return facts;
   const workers = server === 'gunicorn' && asgi && facts.framework.value !== 'django';
