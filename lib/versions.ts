@@ -174,3 +174,95 @@ export function lineSatisfies(runtime: Runtime, rawSpec: string, line: string): 
   const range = semver.validRange(spec);
   return range ? semver.intersects(range, lineRange(runtime, line)) : false;
 }
+
+// Python versions bounded by pinned packages. A package release that predates a Python release has no
+// wheels for it, or fails on it (Django 3.2 imports `cgi`, removed in Python 3.13: `No module named 'cgi'`).
+// Each row: the package's release line and the newest Python it supports, from the project's own notes.
+
+export interface PackageBound {
+  /** PEP 503 name. */
+  package: string;
+  /** Display name for the fact. */
+  display: string;
+  /** Release lines (major.minor) and the newest Python line each supports; lines not listed are unbounded. */
+  lines: Record<string, string>;
+}
+
+/** As of 2026-11. Update a row when a package's release notes add a Python version to a line. */
+export const PYTHON_BOUNDS: PackageBound[] = [
+  // https://docs.djangoproject.com/en/dev/faq/install/#what-python-version-can-i-use-with-django
+  // (3.2: 3.6-3.10, 3.10 added in 3.2.9; 4.0: 3.8-3.10; 4.1: 3.8-3.11; 4.2: 3.8-3.12, 3.12 in 4.2.8;
+  // 5.0: 3.10-3.12; 5.1: 3.10-3.13; 5.2: 3.10-3.14, 3.14 in 5.2.8; 6.0: 3.12-3.14)
+  {
+    package: 'django',
+    display: 'Django',
+    lines: {
+      '2.2': '3.9',
+      '3.0': '3.9',
+      '3.1': '3.9',
+      '3.2': '3.10',
+      '4.0': '3.10',
+      '4.1': '3.11',
+      '4.2': '3.12',
+      '5.0': '3.12',
+      '5.1': '3.13',
+      '5.2': '3.14',
+      '6.0': '3.14',
+    },
+  },
+  // https://numpy.org/doc/stable/release.html: "This release supports Python 3.x-3.y" in each release's notes
+  // (1.21: 3.7-3.10; 1.23-1.24: 3.8-3.11; 1.25: 3.9-3.11; 1.26 and 2.0: 3.9-3.12; 2.1-2.2: 3.10-3.13; 2.3: 3.11-3.14)
+  {
+    package: 'numpy',
+    display: 'numpy',
+    lines: {
+      '1.21': '3.10',
+      '1.22': '3.10',
+      '1.23': '3.11',
+      '1.24': '3.11',
+      '1.25': '3.11',
+      '1.26': '3.12',
+      '2.0': '3.12',
+      '2.1': '3.13',
+      '2.2': '3.13',
+      '2.3': '3.14',
+    },
+  },
+  // https://pandas.pydata.org/docs/whatsnew/ ("Increased minimum version for Python" and wheels per release:
+  // 1.5: up to 3.11; 2.0: 3.8-3.11; 2.1-2.2: up to 3.12, 3.13 wheels from 2.2.3; 2.3: up to 3.13, 3.14 from 2.3.3)
+  {
+    package: 'pandas',
+    display: 'pandas',
+    lines: { '1.3': '3.10', '1.4': '3.10', '1.5': '3.11', '2.0': '3.11', '2.1': '3.12', '2.2': '3.13', '2.3': '3.14' },
+  },
+  // https://www.psycopg.org/docs/news.html (2.9.5: Python 3.11 wheels; 2.9.9: 3.12; 2.9.10: 3.13; 2.9.11: 3.14)
+  {
+    package: 'psycopg2-binary',
+    display: 'psycopg2-binary',
+    lines: { '2.8': '3.9', '2.9.0': '3.10', '2.9.5': '3.11', '2.9.9': '3.12', '2.9.10': '3.13', '2.9.11': '3.14' },
+  },
+  // https://github.com/pydantic/pydantic-core/releases (binary wheels: 3.12 from 2.10, 3.13 from 2.20, 3.14 from 2.35)
+  {
+    package: 'pydantic-core',
+    display: 'pydantic-core',
+    lines: { '2.9': '3.11', '2.10': '3.12', '2.19': '3.12', '2.20': '3.13', '2.34': '3.13', '2.35': '3.14' },
+  },
+];
+
+/**
+ * The newest Python a pinned package version supports, when the table knows it: the row with the greatest
+ * start at or below the version (`2.9.5` for psycopg2-binary 2.9.7, `3.2` for Django 3.2.25). A version of
+ * a newer line than the table's last row is not bounded (the table predates it).
+ */
+export function pythonBoundOf(pkg: string, version: string): { max: string; row: string; display: string } | undefined {
+  const row = PYTHON_BOUNDS.find((b) => b.package === pkg);
+  const v = semver.coerce(version);
+  if (!row || !v) return undefined;
+  const rows = Object.entries(row.lines)
+    .map(([key, max]) => ({ key, max, start: semver.coerce(key) as semver.SemVer }))
+    .sort((a, b) => semver.compare(a.start, b.start));
+  const last = rows[rows.length - 1];
+  if (v.major > last.start.major || (v.major === last.start.major && v.minor > last.start.minor)) return undefined;
+  const best = rows.filter((r) => semver.lte(r.start, v)).pop();
+  return best ? { max: best.max, row: best.key, display: row.display } : undefined;
+}

@@ -152,6 +152,25 @@ describe('--check (drift from the saved answers)', () => {
     assert.equal(readFileSync(join(dir, 'Dockerfile'), 'utf8'), edited, '--check writes nothing');
     rmSync(dir, { recursive: true });
   });
+
+  it('python: --start and --server are saved, so --check needs neither; a --start that does not resolve writes nothing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dockerstack-start-'));
+    cpSync(join(FIXTURES, 'python', 'procfile-factory-flask', 'input'), dir, { recursive: true });
+    const bad = await runCli(['python', '--yes', '--start', 'gunicorn missing:app'], dir);
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /--start: gunicorn missing:app: module missing \(missing\.py\) is not in the tree/);
+    assert.equal(existsSync(join(dir, 'Dockerfile')), false);
+    assert.equal(existsSync(join(dir, '.yo-rc.json')), false);
+    const run = await runCli(['python', '--yes', '--start', 'gunicorn journal:app --workers 3', '--server', 'gunicorn'], dir);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(readFileSync(join(dir, 'Dockerfile'), 'utf8'), /"--workers", "3", "journal:app"\]/);
+    const saved = JSON.parse(readFileSync(join(dir, '.yo-rc.json'), 'utf8'))['generator-dockerstack'];
+    assert.equal(saved.start, 'gunicorn journal:app --workers 3');
+    assert.equal(saved.server, 'gunicorn');
+    const check = await runCli(['python', '--check'], dir);
+    assert.equal(check.code, 0, check.output);
+    rmSync(dir, { recursive: true });
+  });
 });
 
 describe('options without a prompt are saved answers too', () => {

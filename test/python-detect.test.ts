@@ -1,8 +1,9 @@
 // Python detection is pure: these tests use in-memory projects, no Yeoman and no disk.
 import assert from 'node:assert/strict';
 import { detectPython, readRequirements, withServer } from '../generators/python/detect.ts';
-import { planPython } from '../generators/python/plan.ts';
+import { fitGracefulStop, planPython } from '../generators/python/plan.ts';
 import { memoryProject } from '../lib/project.ts';
+import { pythonBoundOf } from '../lib/versions.ts';
 
 const flaskApp = 'from flask import Flask\n\napp = Flask(__name__)\n\n@app.get("/healthz")\ndef h():\n    return "ok"\n';
 const fastapiApp = 'from fastapi import FastAPI\n\napp = FastAPI()\n\n@app.get("/health")\ndef h():\n    return {}\n';
@@ -161,5 +162,262 @@ describe('python detection', () => {
     assert.throws(() => detectPython(memoryProject({ 'requirements.txt': '-r missing.txt\n' })), /missing\.txt: not found/);
     assert.throws(() => detectPython(memoryProject({ 'README.md': '' })), /pyproject\.toml: not found/);
     assert.throws(() => detectPython(memoryProject({ 'requirements.txt': 'requests\n' })), /no start command found/);
+  });
+});
+
+describe('python start commands from the repository (Procfile, boot scripts, Dockerfile) checked against the tree', () => {
+  // A Flask app factory in a package, a module that makes the app, a Procfile and a boot script (no pyproject.toml).
+  const factoryRepo = {
+    'requirements.txt': 'Flask==3.1.2\nredis==6.4.0\n',
+    'shop/__init__.py': 'from flask import Flask\n\n\ndef create_app(config_class=None):\n    app = Flask(__name__)\n    return app\n',
+    'shop/cache.py': 'import redis\n\nclient = redis.Redis(host="cache", port=6379)\n',
+    'storefront.py': 'from shop import create_app\n\napp = create_app()\n',
+  };
+  const boot = '#!/bin/bash\nflask db upgrade\nexec gunicorn -b :5000 --access-logfile - storefront:app\n';
+
+  it('uses the boot script the Procfile runs: exec form, bound to 0.0.0.0, the port from its bind', () => {
+    const f = detectPython(
+      memoryProject({ ...factoryRepo, Procfile: 'web: flask db upgrade; ./boot.sh\nworker: rq worker shop\n', 'boot.sh': boot }),
+    );
+    assert.deepEqual(f.start.value, ['gunicorn', '--bind', '0.0.0.0:${PORT}', '--access-logfile', '-', 'storefront:app']);
+    assert.equal(f.start.source, 'boot.sh:3');
+    assert.equal(f.start.note, 'via Procfile:1 web');
+    assert.deepEqual(f.port, { value: 5000, source: 'boot.sh:3', note: undefined });
+    assert.equal(f.framework.value, 'flask');
+    assert.equal(f.framework.source, 'storefront.py:3');
+    assert.equal(f.addServer, 'gunicorn==23.0.0');
+    const facts = f.evidence.map((x) => `${x.label} ${x.value} <- ${x.source}`);
+    assert.ok(facts.includes('worker rq worker shop <- Procfile:2'), facts.join('\n'));
+    assert.ok(facts.includes('start-up step flask db upgrade <- Procfile:1'), facts.join('\n'));
+    assert.ok(facts.includes('start-up step flask db upgrade <- boot.sh:2'), facts.join('\n'));
+  });
+
+  it('finds the app a module makes with a factory when the repository says nothing, and never takes a Redis port', () => {
+    const f = detectPython(memoryProject(factoryRepo));
+    assert.equal(f.appRef, 'storefront:app');
+    assert.equal(f.framework.note, 'app made by create_app()');
+    assert.deepEqual(f.port, { value: 8000, source: 'gunicorn default port', note: undefined });
+  });
+
+  it('serves a factory with no module-level app as pkg:create_app() (the factory may take defaulted arguments)', () => {
+    const { 'storefront.py': _, ...onlyFactory } = factoryRepo;
+    const f = detectPython(memoryProject(onlyFactory));
+    assert.equal(f.appRef, 'shop:create_app()');
+    // A command that names an attribute the module lacks gets the factory the module defines.
+    const p = detectPython(memoryProject({ ...onlyFactory, Procfile: 'web: gunicorn shop:app\n' }));
+    assert.deepEqual(p.start.value, ['gunicorn', '--bind', '0.0.0.0:${PORT}', 'shop:create_app()']);
+    assert.equal(p.framework.note, 'shop:app is not defined; the factory create_app() is');
+  });
+
+  it('never writes a target that does not resolve: the next source is tried, else the error names what was tried', () => {
+    const f = detectPython(memoryProject({ ...factoryRepo, Procfile: 'web: gunicorn missing:app\n' }));
+    assert.equal(f.appRef, 'storefront:app');
+    assert.equal(f.start.source, 'storefront.py:3');
+    const wrongAttr = detectPython(memoryProject({ ...factoryRepo, Procfile: 'web: gunicorn storefront:application\n' }));
+    assert.equal(wrongAttr.appRef, 'storefront:app');
+    assert.throws(
+      () => detectPython(memoryProject({ 'requirements.txt': 'gunicorn\n', Procfile: 'web: gunicorn missing:app\n', 'lib.py': 'x = 1\n' })),
+      (e: Error) => {
+        assert.match(e.message, /^\.\/: no start command found; tried: Procfile:1 web \(gunicorn missing:app: module missing/);
+        assert.match(e.message, /manage\.py \(Django\)/);
+        assert.doesNotMatch(e.message, /pyproject\.toml:/);
+        return true;
+      },
+    );
+  });
+
+  it('ranks --start over the repository, and names --start when it does not resolve', () => {
+    const f = detectPython(memoryProject({ ...factoryRepo, Procfile: 'web: gunicorn storefront:app\n' }), {
+      start: { value: 'gunicorn shop:create_app() --workers 3', source: '--start' },
+    });
+    assert.deepEqual(f.start.value, ['gunicorn', '--bind', '0.0.0.0:${PORT}', '--workers', '3', 'shop:create_app()']);
+    assert.equal(f.start.source, '--start');
+    assert.throws(
+      () => detectPython(memoryProject(factoryRepo), { start: { value: 'gunicorn nope:app', source: '--start' } }),
+      /^InputError: --start: gunicorn nope:app: module nope/,
+    );
+  });
+
+  it('uses flask run only without a WSGI server among the dependencies', () => {
+    const files = { 'app.py': flaskApp, Procfile: 'web: flask --app app run --port 5001\n' };
+    const dev = detectPython(memoryProject({ ...files, 'requirements.txt': 'flask==3.1.2\n' }));
+    assert.deepEqual(dev.start.value, ['flask', '--app', 'app:app', 'run', '--host', '0.0.0.0', '--port', '${PORT}']);
+    assert.equal(dev.port.value, 5001);
+    const wsgi = detectPython(memoryProject({ ...files, 'requirements.txt': 'flask==3.1.2\ngunicorn==23.0.0\n' }));
+    assert.equal(wsgi.start.value[0], 'gunicorn');
+  });
+
+  it('reads the Dockerfile the repository has: its ENTRYPOINT script and EXPOSE', () => {
+    const f = detectPython(
+      memoryProject({
+        ...factoryRepo,
+        Dockerfile: 'FROM python:slim\nCOPY . .\nEXPOSE 5000\nENTRYPOINT ["./boot.sh"]\n',
+        'boot.sh': '#!/bin/sh\nexec gunicorn --access-logfile - storefront:app\n',
+      }),
+    );
+    assert.equal(f.start.note, 'via Dockerfile:4 ENTRYPOINT');
+    assert.deepEqual(f.port, { value: 5000, source: 'Dockerfile:3 EXPOSE', note: undefined });
+  });
+});
+
+describe('python stopping within docker stop', () => {
+  it("sets gunicorn's --graceful-timeout below docker stop's 10 s, keeps a shorter one, replaces a longer one", () => {
+    const warnings: string[] = [];
+    const set = fitGracefulStop(['gunicorn', '--bind', '0.0.0.0:${PORT}', 'app:app'], warnings);
+    assert.deepEqual(set.start, ['gunicorn', '--bind', '0.0.0.0:${PORT}', '--graceful-timeout', '8', 'app:app']);
+    assert.equal(set.stop?.value, 'gunicorn --graceful-timeout 8');
+    const kept = fitGracefulStop(['gunicorn', '--bind', '0.0.0.0:${PORT}', '--graceful-timeout', '5', 'app:app'], warnings);
+    assert.deepEqual(kept.start, ['gunicorn', '--bind', '0.0.0.0:${PORT}', '--graceful-timeout', '5', 'app:app']);
+    assert.equal(warnings.length, 0);
+    const long = fitGracefulStop(['gunicorn', '--bind', '0.0.0.0:${PORT}', '--graceful-timeout=30', 'app:app'], warnings);
+    assert.deepEqual(long.start, ['gunicorn', '--bind', '0.0.0.0:${PORT}', '--graceful-timeout', '8', 'app:app']);
+    assert.match(warnings[0], /--graceful-timeout 30 does not fit in docker stop's 10 s/);
+    assert.equal(fitGracefulStop(['uvicorn', 'app:app'], warnings).stop, undefined);
+  });
+  it('writes it into the image command', () => {
+    const f = detectPython(memoryProject({ 'requirements.txt': 'flask\ngunicorn\n', 'app.py': flaskApp }));
+    assert.match(String(planPython(f, answers).dockerfile.cmd), /"--graceful-timeout", "8", "app:app"\]$/);
+  });
+});
+
+describe('python version bounded by pinned packages', () => {
+  const django = 'from django.core.wsgi import get_wsgi_application\napplication = get_wsgi_application()\n';
+  const manage = 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "site1.settings")\n';
+  const djangoRepo = (req: string) => ({ 'requirements.txt': req, 'manage.py': manage, 'site1/settings.py': '', 'site1/wsgi.py': django });
+
+  it('gives a Django 3.2 app Python 3.10 and names the pin that set the bound', () => {
+    const f = detectPython(memoryProject(djangoRepo('gunicorn==23.0.0\nDjango==3.2.25\n')));
+    assert.equal(f.python.value.tag, '3.10');
+    assert.equal(f.python.source, 'requirements.txt:2 Django==3.2.25');
+    assert.equal(f.python.note, 'Django 3.2 supports Python <= 3.10');
+    assert.ok(f.warnings.some((w) => /3\.10 reached end of life/.test(w)));
+  });
+  it('narrows a range to the pins, keeps a version the project names (with a warning), and ignores unpinned or unknown lines', () => {
+    const range = detectPython(
+      memoryProject({ ...djangoRepo('Django==4.2.16\n'), 'pyproject.toml': '[project]\nname = "x"\nrequires-python = ">=3.10"\n' }),
+    );
+    assert.equal(range.python.value.tag, '3.12');
+    assert.equal(range.python.note, 'Django 4.2 supports Python <= 3.12; pyproject.toml requires-python >=3.10');
+    const named = detectPython(memoryProject({ ...djangoRepo('Django==3.2.25\n'), '.python-version': '3.12\n' }));
+    assert.equal(named.python.value.tag, '3.12');
+    assert.ok(named.warnings.some((w) => /\.python-version asks for Python 3\.12 but Django 3\.2 supports Python <= 3\.10/.test(w)));
+    assert.equal(detectPython(memoryProject(djangoRepo('Django>=3.2\n'))).python.source, 'default');
+    assert.equal(detectPython(memoryProject(djangoRepo('Django==9.0\n'))).python.source, 'default');
+  });
+  it('takes the tightest bound among the pins, from lockfiles too', () => {
+    const f = detectPython(memoryProject(djangoRepo('Django==5.1.4\nnumpy==1.26.4\npsycopg2-binary==2.9.10\n')));
+    assert.equal(f.python.value.tag, '3.12');
+    assert.equal(f.python.source, 'requirements.txt:2 numpy==1.26.4');
+    const lock = detectPython(
+      memoryProject({
+        'pyproject.toml': pyproject(),
+        'uv.lock':
+          'version = 1\n\n[[package]]\nname = "fastapi"\nversion = "0.100.0"\n\n[[package]]\nname = "pydantic-core"\nversion = "2.14.6"\n',
+        'main.py': fastapiApp,
+      }),
+    );
+    assert.equal(lock.python.value.tag, '3.12');
+    assert.equal(lock.python.source, 'uv.lock:8 pydantic-core==2.14.6');
+  });
+  it('reads the release table: the most specific row at or below the version', () => {
+    assert.equal(pythonBoundOf('psycopg2-binary', '2.9.7')?.max, '3.11');
+    assert.equal(pythonBoundOf('psycopg2-binary', '2.9.10')?.max, '3.13');
+    assert.equal(pythonBoundOf('django', '3.2.25')?.max, '3.10');
+    assert.equal(pythonBoundOf('django', '7.0'), undefined);
+    assert.equal(pythonBoundOf('flask', '1.0'), undefined);
+  });
+});
+
+describe('python apps run by their own CLI', () => {
+  it('runs a Streamlit script with streamlit run on 0.0.0.0:8501, headless, healthchecked on /_stcore/health', () => {
+    const f = detectPython(
+      memoryProject({
+        'requirements.txt': 'streamlit==1.67.0\n',
+        'lib/plots.py': 'def x():\n    pass\n',
+        'Home.py': 'import streamlit as st\n',
+      }),
+    );
+    assert.deepEqual(f.start.value, [
+      'streamlit',
+      'run',
+      'Home.py',
+      '--server.address',
+      '0.0.0.0',
+      '--server.port',
+      '${PORT}',
+      '--server.headless',
+      'true',
+    ]);
+    assert.deepEqual(f.port, { value: 8501, source: 'Streamlit default port', note: undefined });
+    assert.equal(f.healthPath.value, '/_stcore/health');
+    const procfile = detectPython(
+      memoryProject({
+        'requirements.txt': 'streamlit\n',
+        'Home.py': 'import streamlit as st\n',
+        Procfile: 'web: streamlit run Home.py --server.port $PORT\n',
+      }),
+    );
+    assert.equal(procfile.start.source, 'Procfile:1');
+  });
+  it('uses fastapi run only when fastapi[standard] is installed and no uvicorn or gunicorn start is known', () => {
+    const cli = detectPython(memoryProject({ 'requirements.txt': 'fastapi[standard]==0.165.0\n', 'main.py': fastapiApp }));
+    assert.deepEqual(cli.start.value, ['fastapi', 'run', 'main.py', '--host', '0.0.0.0', '--port', '${PORT}']);
+    assert.equal(cli.addServer, undefined);
+    const uvicorn = detectPython(memoryProject({ 'requirements.txt': 'fastapi[standard]\nuvicorn\n', 'main.py': fastapiApp }));
+    assert.equal(uvicorn.start.value[0], 'uvicorn');
+    const plain = detectPython(memoryProject({ 'requirements.txt': 'fastapi\n', 'main.py': fastapiApp }));
+    assert.equal(plain.start.value[0], 'uvicorn');
+    // The repository's uvicorn command wins over its fastapi run (a server command is known).
+    const both = detectPython(
+      memoryProject({
+        'requirements.txt': 'fastapi[standard]\n',
+        'main.py': fastapiApp,
+        Dockerfile: 'FROM python\nCMD ["fastapi", "run", "main.py"]\n',
+        Procfile: 'web: uvicorn main:app --port 9000\n',
+      }),
+    );
+    assert.equal(both.start.value[0], 'uvicorn');
+    assert.equal(both.port.value, 9000);
+  });
+  it('uses litestar run for a Litestar app with litestar[standard] and no server of its own', () => {
+    const app = 'from litestar import Litestar\n\napp = Litestar(route_handlers=[])\n';
+    const f = detectPython(memoryProject({ 'requirements.txt': 'litestar[standard]==2.25.0\n', 'app.py': app }));
+    assert.deepEqual(f.start.value, ['litestar', '--app', 'app:app', 'run', '--host', '0.0.0.0', '--port', '${PORT}']);
+    const uvicorn = detectPython(memoryProject({ 'requirements.txt': 'litestar\nuvicorn\n', 'app.py': app }));
+    assert.equal(uvicorn.start.value[0], 'uvicorn');
+  });
+});
+
+describe('python PDM', () => {
+  const pdmProject = (strategy: string) => ({
+    'pyproject.toml': pyproject('[tool.pdm.dev-dependencies]\ntest = ["pytest"]\n'),
+    'pdm.lock': `[metadata]\ngroups = ["default", "test"]\nstrategy = [${strategy}]\nlock_version = "4.4"\n`,
+    'main.py': fastapiApp,
+    'tests/test_main.py': 'def test_x():\n    pass\n',
+  });
+  it('installs from a lock without the inherit_metadata strategy with pdm sync (pdm export refuses it), PDM pinned', () => {
+    const f = detectPython(memoryProject(pdmProject('"cross_platform"')));
+    assert.match(String(f.manager.note), /without the inherit_metadata strategy/);
+    const plan = planPython(f, answers).dockerfile;
+    assert.match(String(plan.depsInstall), /\/opt\/tools\/bin\/pdm sync --prod --no-self --no-editable$/);
+    assert.doesNotMatch(JSON.stringify(plan), /pdm export/);
+    assert.match(JSON.stringify(plan.depsSteps), /pip install pdm==2\.26\.1 unearth==0\.18\.3/);
+    assert.match(JSON.stringify(plan.test), /pdm sync --no-self --no-editable/);
+    assert.equal(f.test?.source, 'dependency "pytest"');
+  });
+});
+
+describe('python port from the config the start command runs', () => {
+  it('reads the bind of the gunicorn config file the command names', () => {
+    const f = detectPython(
+      memoryProject({
+        'requirements.txt': 'flask\ngunicorn\n',
+        'app.py': flaskApp,
+        Procfile: 'web: gunicorn -c deploy/gunicorn.py app:app\n',
+        'deploy/gunicorn.py': 'workers = 2\nbind = "0.0.0.0:7000"\n',
+      }),
+    );
+    assert.deepEqual(f.port, { value: 7000, source: 'deploy/gunicorn.py:2', note: undefined });
+    assert.deepEqual(f.start.value, ['gunicorn', '--bind', '0.0.0.0:${PORT}', '-c', 'deploy/gunicorn.py', 'app:app']);
   });
 });

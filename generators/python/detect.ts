@@ -2,10 +2,21 @@
 import { parse as parseToml } from 'smol-toml';
 import { serviceName } from '../../lib/compose.ts';
 import { InputError, lineOf, parseJsonFile } from '../../lib/errors.ts';
-import { type Fact, fact } from '../../lib/facts.ts';
+import { type RepoEvidence, readEvidence, type StartCommand } from '../../lib/evidence.ts';
+import { type Fact, type FactLine, fact } from '../../lib/facts.ts';
 import type { LabelFacts } from '../../lib/labels.ts';
 import { type ProjectFiles, walk } from '../../lib/project.ts';
-import { currentLine, firstLine, type ResolvedVersion, resolveVersion, toolVersion } from '../../lib/versions.ts';
+import {
+  currentLine,
+  firstLine,
+  lineSatisfies,
+  pythonBoundOf,
+  RELEASES,
+  type ResolvedVersion,
+  resolveVersion,
+  toolVersion,
+} from '../../lib/versions.ts';
+import { cliStart, moduleFile, type Runner, streamlitCommand, type TranslatedStart, translateStart } from './start.ts';
 
 export type ManagerName = 'uv' | 'poetry' | 'pipenv' | 'pdm' | 'pip' | 'pep621';
 
@@ -25,7 +36,7 @@ export interface Manager {
   member?: { dir: string; name: string };
 }
 
-export type Framework = 'django' | 'fastapi' | 'flask' | 'asgi' | 'wsgi' | 'entrypoint' | 'script';
+export type Framework = 'django' | 'fastapi' | 'flask' | 'asgi' | 'wsgi' | 'streamlit' | 'entrypoint' | 'script';
 export type Server = 'gunicorn' | 'uvicorn';
 
 export interface PythonFacts {
@@ -37,7 +48,8 @@ export interface PythonFacts {
   framework: Fact<Framework>;
   /** `module:object` for ASGI/WSGI apps, e.g. `app.main:app` or `notes:create_app()`. */
   appRef?: string;
-  server?: Fact<Server>;
+  /** What serves the app: gunicorn, uvicorn, waitress, or the app's own CLI (streamlit, fastapi, litestar, flask). */
+  server?: Fact<string>;
   /** The server package is not among the dependencies: the image adds it, pinned. */
   addServer?: string;
   /** The command after the venv's bin/ (or python), e.g. ['gunicorn', '--bind', ...] or ['python', 'main.py']. */
@@ -54,6 +66,8 @@ export interface PythonFacts {
   /** Normalized names of the production dependencies. */
   dependencies: string[];
   labels: LabelFacts;
+  /** What the repository says beside the start command: release steps, workers, start-up steps. */
+  evidence: FactLine[];
   warnings: string[];
 }
 
@@ -65,6 +79,7 @@ export const PYTHON_TOOLS = {
   pdm: '2.26.1',
   gunicorn: '23.0.0',
   uvicorn: '0.37.0',
+  waitress: '3.0.2',
   pytest: '8.4.2',
 } as const;
 
@@ -115,30 +130,68 @@ export function readToml(project: ProjectFiles, file: string): Toml | undefined 
 const table = (value: unknown): Toml => (value && typeof value === 'object' && !Array.isArray(value) ? (value as Toml) : {});
 const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []);
 
-/** Requirements files with `-r`/`-c` includes followed; returns package names and every file read. */
-export function readRequirements(project: ProjectFiles, file: string, seen = new Set<string>()): { names: string[]; files: string[] } {
-  if (seen.has(file)) return { names: [], files: [] };
+/** One requirement of a requirements file, with its file and line. */
+export interface Requirement {
+  name: string;
+  /** The version specifier as written (`==3.2.25`, `>=4,<5`), empty when none. */
+  spec: string;
+  /** `name[extra]` for each extra asked for. */
+  extras: string[];
+  file: string;
+  line: number;
+}
+
+/** The name, extras and version specifier of a PEP 508 requirement line. */
+export function parseRequirement(req: string): Omit<Requirement, 'file' | 'line'> | undefined {
+  const m = /^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[([^\]]*)\])?\s*\(?\s*([<>=!~][^;@)]*)?/.exec(req);
+  if (!m) return undefined;
+  const name = normalize(m[1]);
+  const extras = (m[2] ?? '')
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean)
+    .map((e) => `${name}[${normalize(e)}]`);
+  return { name, spec: (m[3] ?? '').replace(/\s+/g, ''), extras };
+}
+
+/** Requirements files with `-r`/`-c` includes followed: every requirement with its file:line, and every file read. */
+export function requirementEntries(
+  project: ProjectFiles,
+  file: string,
+  seen = new Set<string>(),
+): { entries: Requirement[]; files: string[] } {
+  if (seen.has(file)) return { entries: [], files: [] };
   seen.add(file);
   const text = project.read(file);
   if (text === undefined) throw new InputError(file, 'not found (included with -r)');
-  const names: string[] = [];
+  const entries: Requirement[] = [];
   const files = [file];
   const dir = file.includes('/') ? file.slice(0, file.lastIndexOf('/') + 1) : '';
-  for (const raw of text.replace(/\\\r?\n/g, ' ').split(/\r?\n/)) {
+  const lines = text.split(/\r?\n/);
+  for (let i = 0; i < lines.length; i++) {
+    const lineNo = i + 1;
+    let raw = lines[i];
+    while (raw.endsWith('\\') && i + 1 < lines.length) raw = `${raw.slice(0, -1)} ${lines[++i]}`;
     const line = raw.replace(/(^|\s)#.*$/, '').trim();
     if (!line) continue;
     const include = /^(?:-r|--requirement|-c|--constraint)[=\s]+(\S+)/.exec(line);
     if (include) {
-      const sub = readRequirements(project, `${dir}${include[1]}`, seen);
-      if (!/^-c|^--constraint/.test(line)) names.push(...sub.names);
+      const sub = requirementEntries(project, `${dir}${include[1]}`, seen);
+      if (!/^-c|^--constraint/.test(line)) entries.push(...sub.entries);
       files.push(...sub.files);
       continue;
     }
     if (line.startsWith('-')) continue;
-    const name = requirementName(line);
-    if (name) names.push(name);
+    const req = parseRequirement(line);
+    if (req?.name) entries.push({ ...req, file, line: lineNo });
   }
-  return { names, files };
+  return { entries, files };
+}
+
+/** Requirements files with `-r`/`-c` includes followed; returns package names and every file read. */
+export function readRequirements(project: ProjectFiles, file: string): { names: string[]; files: string[] } {
+  const { entries, files } = requirementEntries(project, file);
+  return { names: entries.map((e) => e.name), files };
 }
 
 interface Project {
@@ -148,9 +201,18 @@ interface Project {
   deps: string[];
   devDeps: string[];
   scripts: Record<string, string>;
+  /** `name[extra]` of the production dependencies that ask for extras (fastapi[standard]). */
+  extras: string[];
 }
 
-export function detectPython(project: ProjectFiles, options: { package?: string } = {}): PythonFacts {
+export interface DetectOptions {
+  /** --package: the uv workspace member. */
+  package?: string;
+  /** --start (or the saved answer): the start command, checked like the repository's own. */
+  start?: Fact<string>;
+}
+
+export function detectPython(project: ProjectFiles, options: DetectOptions = {}): PythonFacts {
   const warnings: string[] = [];
   const pyproject = readToml(project, 'pyproject.toml');
   const manager = detectManager(project, pyproject, options.package);
@@ -162,13 +224,19 @@ export function detectPython(project: ProjectFiles, options: { package?: string 
   const name = rawName
     ? fact(serviceName(rawName), `${proj.dir ? `${proj.dir}/` : ''}pyproject.toml name`)
     : fact('app', 'default (no project name)');
-  const { python, spec } = detectPythonVersion(project, pyproject, proj.pyproject, warnings);
+  const { python, spec } = detectPythonVersion(project, pyproject, proj.pyproject, warnings, pythonBound(project, manager.value));
 
   const deps = new Set(proj.deps);
   const allDeps = new Set([...proj.deps, ...proj.devDeps]);
-  const app = detectApp(project, proj, deps, warnings);
-  const port = detectPort(project, proj.dir, app.framework.value);
-  const healthPath = detectHealthPath(project, proj.dir);
+  const evidence = readEvidence(project, proj.dir);
+  const { commandPort, ...app } = detectApp(
+    { project, proj, deps: new Set([...deps, ...proj.extras]), warnings, tried: [] },
+    evidence,
+    options.start,
+  );
+  const port = detectPort(project, proj.dir, { ...app, commandPort }, evidence);
+  const healthPath =
+    app.framework.value === 'streamlit' ? fact('/_stcore/health', "Streamlit's health endpoint") : detectHealthPath(project, proj.dir);
   const native = detectNative(deps);
   const tests = detectTests(project, proj.dir, allDeps, app.framework.value, manager.value);
 
@@ -196,6 +264,7 @@ export function detectPython(project: ProjectFiles, options: { package?: string 
     addTestPackages: tests.add,
     dependencies: [...deps],
     labels,
+    evidence: evidence.facts,
     warnings,
   };
 }
@@ -258,10 +327,12 @@ function detectManager(project: ProjectFiles, pyproject: Toml | undefined, wante
     );
   }
   if (project.exists('pdm.lock')) {
-    readToml(project, 'pdm.lock');
+    const meta = table(readToml(project, 'pdm.lock')?.metadata);
+    const strategy = strings(meta.strategy);
     return fact(
       { name: 'pdm', version: PYTHON_TOOLS.pdm, lockfile: 'pdm.lock', manifests: ['pyproject.toml', 'pdm.lock'], installProject: false },
       'pdm.lock',
+      `lock_version ${meta.lock_version ?? '?'}${strategy.includes('inherit_metadata') ? '' : ' without the inherit_metadata strategy (PDM < 2.12)'}; installed with pdm sync`,
     );
   }
   const reqFile = ['requirements.txt', 'requirements/prod.txt', 'requirements/production.txt', 'requirements/base.txt'].find((f) =>
@@ -351,24 +422,35 @@ function projectDeps(project: ProjectFiles, manager: Manager, rootPyproject: Tom
   const meta = table(pyproject?.project);
   const poetry = table(table(pyproject?.tool).poetry);
   const deps = strings(meta.dependencies).map(requirementName);
+  const extras = strings(meta.dependencies).flatMap((r) => parseRequirement(r)?.extras ?? []);
   deps.push(...Object.keys(table(poetry.dependencies)).map(normalize));
+  // Poetry and Pipenv tables: `fastapi = { version = "*", extras = ["standard"] }`.
+  const tableExtras = (t: Toml) =>
+    Object.entries(t).flatMap(([name, v]) => strings(table(v).extras).map((e) => `${normalize(name)}[${normalize(e)}]`));
+  extras.push(...tableExtras(table(poetry.dependencies)));
   const devDeps: string[] = [];
   for (const group of Object.values(table(pyproject?.['dependency-groups']))) devDeps.push(...strings(group).map(requirementName));
   for (const group of Object.values(table(meta['optional-dependencies']))) devDeps.push(...strings(group).map(requirementName));
   for (const group of Object.values(table(poetry.group))) devDeps.push(...Object.keys(table(table(group).dependencies)).map(normalize));
   devDeps.push(...Object.keys(table(poetry['dev-dependencies'])).map(normalize));
+  // PDM before PEP 735: [tool.pdm.dev-dependencies] groups.
+  for (const group of Object.values(table(table(table(pyproject?.tool).pdm)['dev-dependencies'])))
+    devDeps.push(...strings(group).map(requirementName));
   if (manager.name === 'pipenv') {
     const pipfile = readToml(project, 'Pipfile') ?? {};
     deps.push(...Object.keys(table(pipfile.packages)).map(normalize));
+    extras.push(...tableExtras(table(pipfile.packages)));
     devDeps.push(...Object.keys(table(pipfile['dev-packages'])).map(normalize));
   }
   if (manager.name === 'pip' && manager.requirements) {
-    deps.push(...readRequirements(project, manager.requirements).names);
+    const { entries } = requirementEntries(project, manager.requirements);
+    deps.push(...entries.map((e) => e.name));
+    extras.push(...entries.flatMap((e) => e.extras));
     if (manager.devRequirements) devDeps.push(...readRequirements(project, manager.devRequirements).names);
   }
   const scripts: Record<string, string> = {};
   for (const [k, v] of Object.entries({ ...table(poetry.scripts), ...table(meta.scripts) })) if (typeof v === 'string') scripts[k] = v;
-  return { pyproject, dir, deps: deps.filter((d) => d !== 'python'), devDeps, scripts };
+  return { pyproject, dir, deps: deps.filter((d) => d !== 'python'), devDeps, scripts, extras };
 }
 
 function detectPythonVersion(
@@ -376,6 +458,7 @@ function detectPythonVersion(
   pyproject: Toml | undefined,
   memberPyproject: Toml | undefined,
   warnings: string[],
+  bound?: PythonBound,
 ): { python: Fact<ResolvedVersion>; spec?: string } {
   const pipfile = project.exists('Pipfile') ? table(readToml(project, 'Pipfile')?.requires) : {};
   const requires = (table(memberPyproject?.project)['requires-python'] ?? table(pyproject?.project)['requires-python']) as
@@ -397,8 +480,31 @@ function detectPythonVersion(
     } catch (error) {
       throw new InputError(source.split(' ')[0], (error as Error).message);
     }
+    // A range is narrowed to what the pinned packages support; a version the project names is kept.
+    if (bound && !lineSatisfies('python', `<${nextLine(bound.max)}`, resolved.value.line)) {
+      if (resolved.value.exact || /^\d+\.\d+$/.test(raw.trim()))
+        warnings.push(
+          `${source} asks for Python ${raw.trim()} but ${bound.why} (${bound.source}): expect failures; upgrade ${bound.display}`,
+        );
+      else if (
+        lineSatisfies('python', raw, bound.max) ||
+        RELEASES.python.some((r) => lineSatisfies('python', `${raw},<${nextLine(bound.max)}`, r.line))
+      ) {
+        const narrowed = resolveVersion('python', `${raw},<${nextLine(bound.max)}`, bound.source);
+        if (narrowed.value.warning) warnings.push(narrowed.value.warning);
+        return {
+          python: fact(narrowed.value, bound.source, `${bound.why}; ${source} ${raw.trim()}`),
+          spec: `${raw.trim()},<${nextLine(bound.max)}`,
+        };
+      } else warnings.push(`${source} ${raw.trim()} and ${bound.source} (${bound.why}) have no Python in common: using ${source}`);
+    }
     if (resolved.value.warning) warnings.push(resolved.value.warning);
     return { python: resolved, spec: raw.trim() };
+  }
+  if (bound) {
+    const bounded = resolveVersion('python', `<${nextLine(bound.max)}`, bound.source);
+    if (bounded.value.warning) warnings.push(`${bounded.value.warning} ${bound.display} first (${bound.why})`);
+    return { python: fact(bounded.value, bound.source, bound.why), spec: `<${nextLine(bound.max)}` };
   }
   const line = currentLine('python');
   return {
@@ -408,6 +514,70 @@ function detectPythonVersion(
       'current stable release; no .python-version, requires-python, runtime.txt or Pipfile',
     ),
   };
+}
+
+/** `3.10` -> `3.11`. */
+const nextLine = (line: string) => {
+  const [major, minor] = line.split('.').map(Number);
+  return `${major}.${minor + 1}`;
+};
+
+/** The tightest Python bound among the pinned production packages, with the pin that sets it. */
+interface PythonBound {
+  max: string;
+  display: string;
+  /** `requirements.txt:3 Django==3.2.25` */
+  source: string;
+  /** `Django 3.2 supports Python <= 3.10` */
+  why: string;
+}
+
+/** Exact versions of the production packages: `==` pins in requirements files, else the lockfile's versions. */
+export function pinnedVersions(project: ProjectFiles, manager: Manager): Array<{ name: string; version: string; source: string }> {
+  const pins: Array<{ name: string; version: string; source: string }> = [];
+  const at = (file: string, text: string, re: RegExp) => {
+    const m = re.exec(text);
+    return m ? `${file}:${lineOf(text, m.index)}` : file;
+  };
+  if (manager.name === 'pip' && manager.requirements) {
+    for (const r of requirementEntries(project, manager.requirements).entries) {
+      const exact = /^===?([\w.!+-]+)$/.exec(r.spec);
+      if (exact) pins.push({ name: r.name, version: exact[1], source: `${r.file}:${r.line}` });
+    }
+  } else if (manager.lockfile === 'Pipfile.lock') {
+    const text = project.read('Pipfile.lock') ?? '';
+    const lock = parseJsonFile<Toml>('Pipfile.lock', text);
+    for (const [name, entry] of Object.entries(table(table(lock).default))) {
+      const version = /^==([\w.!+-]+)$/.exec(String(table(entry).version ?? ''))?.[1];
+      if (version) pins.push({ name: normalize(name), version, source: at('Pipfile.lock', text, new RegExp(`"${name}"\\s*:`)) });
+    }
+  } else if (manager.lockfile) {
+    // uv.lock, poetry.lock, pdm.lock: [[package]] tables with name and version.
+    const file = manager.lockfile;
+    const text = project.read(file) ?? '';
+    const lock = readToml(project, file) ?? {};
+    for (const pkg of Array.isArray(lock.package) ? lock.package.map(table) : []) {
+      if (typeof pkg.name !== 'string' || typeof pkg.version !== 'string') continue;
+      const name = pkg.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      pins.push({ name: normalize(pkg.name), version: pkg.version, source: at(file, text, new RegExp(`^name = "${name}"`, 'mi')) });
+    }
+  }
+  return pins;
+}
+
+function pythonBound(project: ProjectFiles, manager: Manager): PythonBound | undefined {
+  let best: PythonBound | undefined;
+  for (const pin of pinnedVersions(project, manager)) {
+    const b = pythonBoundOf(pin.name, pin.version);
+    if (!b || (best && !lineSatisfies('python', `<${best.max}`, b.max))) continue;
+    best = {
+      max: b.max,
+      display: b.display,
+      source: `${pin.source} ${b.display}==${pin.version}`,
+      why: `${b.display} ${b.row} supports Python <= ${b.max}`,
+    };
+  }
+  return best;
 }
 
 const under = (dir: string, path: string) => (dir ? `${dir}/${path}` : path);
@@ -433,28 +603,151 @@ const APP_PATTERNS: Array<{ framework: Framework; re: RegExp; server: Server }> 
   { framework: 'wsgi', re: /^(\w+)\s*=\s*(?:falcon\.App|Bottle|bottle\.Bottle|Pyramid|get_wsgi_application)\(/m, server: 'gunicorn' },
 ];
 
-function detectApp(
-  project: ProjectFiles,
-  proj: Project,
-  deps: Set<string>,
-  warnings: string[],
-): Pick<PythonFacts, 'framework' | 'appRef' | 'server' | 'addServer' | 'start' | 'collectstatic' | 'djangoSettings'> {
-  const serverFor = (preferred: Server, source: string) => {
-    const has = (s: string) => deps.has(s);
-    let server: Server = preferred;
-    if (preferred === 'uvicorn' && !has('uvicorn') && has('gunicorn')) server = 'gunicorn';
-    const needed = server === 'gunicorn' && preferred === 'uvicorn' ? ['gunicorn', 'uvicorn'] : [server];
-    const missing = needed.find((s) => !has(s));
-    return {
-      server: fact(server, has(server) ? `dependency "${server}"` : source),
-      addServer: missing ? `${missing}==${PYTHON_TOOLS[missing as Server]}` : undefined,
-      workers: server === 'gunicorn' && preferred === 'uvicorn',
-    };
+/** A module-level app made by a factory (`app = create_app()`), and the factory itself (`def create_app(config=None):`). */
+const FACTORY_CALL = /^(\w+)\s*=\s*(?:[\w.]+\.)?(create_app|make_app)\(/m;
+const FACTORY_DEF = /^def (create_app|make_app)\(\s*(?:\)|\w+\s*(?::[^=,)]+)?=[^,)]*(?:,\s*\w+\s*(?::[^=,)]+)?=[^,)]*)*\))/m;
+
+type AppFacts = Pick<PythonFacts, 'framework' | 'appRef' | 'server' | 'addServer' | 'start' | 'collectstatic' | 'djangoSettings'> & {
+  /** The port the start command binds itself (`gunicorn -b :5000`), with that command's source. */
+  commandPort?: Fact<number>;
+};
+
+interface AppContext {
+  project: ProjectFiles;
+  proj: Project;
+  deps: Set<string>;
+  warnings: string[];
+  /** What was tried, for the message when nothing is found. */
+  tried: string[];
+}
+
+/** The server for a framework's preferred one, given the dependencies: gunicorn with uvicorn workers when only gunicorn is there. */
+function serverFor(deps: Set<string>, preferred: Server, source: string) {
+  const has = (s: string) => deps.has(s);
+  let server: Server = preferred;
+  if (preferred === 'uvicorn' && !has('uvicorn') && has('gunicorn')) server = 'gunicorn';
+  const needed = server === 'gunicorn' && preferred === 'uvicorn' ? ['gunicorn', 'uvicorn'] : [server];
+  const missing = needed.find((s) => !has(s));
+  return {
+    server: fact(server as string, has(server) ? `dependency "${server}"` : source),
+    addServer: missing ? `${missing}==${PYTHON_TOOLS[missing as Server]}` : undefined,
+    workers: server === 'gunicorn' && preferred === 'uvicorn',
   };
-  const command = (server: Server, ref: string, workers: boolean) =>
-    server === 'uvicorn'
-      ? ['uvicorn', ref, '--host', '0.0.0.0', '--port', '${PORT}']
-      : ['gunicorn', ...(workers ? ['--worker-class', 'uvicorn.workers.UvicornWorker'] : []), '--bind', '0.0.0.0:${PORT}', ref];
+}
+
+/** The image's command for an app served by gunicorn or uvicorn (`${PORT}` is the port). */
+export function serverCommand(server: Server, ref: string, workers: boolean): string[] {
+  return server === 'uvicorn'
+    ? ['uvicorn', ref, '--host', '0.0.0.0', '--port', '${PORT}']
+    : ['gunicorn', ...(workers ? ['--worker-class', 'uvicorn.workers.UvicornWorker'] : []), '--bind', '0.0.0.0:${PORT}', ref];
+}
+
+/**
+ * The start command, from the first source that gives one that holds in the tree: --start (or the saved
+ * answer), the repository's own commands (Dockerfile, Procfile, boot scripts, fly.toml), then the code.
+ */
+function detectApp(ctx: AppContext, evidence: RepoEvidence, given?: Fact<string>): AppFacts {
+  const { project, proj, deps, tried } = ctx;
+  let code: AppFacts | undefined | null = null;
+  const fromCode = () => {
+    if (code === null) code = detectAppInCode(ctx);
+    return code;
+  };
+  const translate = (command: string[] | string, source: string) => translateStart(command, { project, dir: proj.dir, deps, source });
+  if (given) {
+    const t = translate(given.value, given.source);
+    if ('skip' in t) throw new InputError(given.source === '--start' ? '--start' : `.yo-rc.json start`, t.skip);
+    return fromCommand(ctx, t, given.source, undefined, fromCode);
+  }
+  // The repository's commands: a server (gunicorn, uvicorn, waitress, streamlit, python) first; a
+  // framework CLI (fastapi run, litestar run) only when no server command is known; flask run only
+  // without a WSGI server among the dependencies.
+  const found: Array<{ t: TranslatedStart; start: StartCommand }> = [];
+  for (const start of evidence.starts) {
+    const t = translate(start.argv, start.source);
+    const direct = start.origin.startsWith(`${start.source} `);
+    const where = direct ? start.origin : `${start.origin} -> ${start.source}`;
+    if ('skip' in t) tried.push(`${where} (${t.skip})`);
+    else if (t.devServer && (deps.has('gunicorn') || deps.has('waitress')))
+      tried.push(`${where} (flask run is the development server; ${deps.has('gunicorn') ? 'gunicorn' : 'waitress'} is a dependency)`);
+    else found.push({ t, start });
+  }
+  const cli = new Set<Runner>(['fastapi', 'litestar', 'flask']);
+  const chosen = found.find((f) => !cli.has(f.t.runner)) ?? found[0];
+  if (chosen) {
+    const { t, start } = chosen;
+    if (t.runner === 'flask')
+      ctx.warnings.push(
+        "flask run is Flask's development server (one process, no worker management): add gunicorn or waitress to the dependencies to serve it with a WSGI server",
+      );
+    return fromCommand(ctx, t, start.source, start.origin.startsWith(`${start.source} `) ? undefined : `via ${start.origin}`, fromCode);
+  }
+  const app = fromCode();
+  if (app) return app;
+  throw new InputError(
+    proj.dir ? `${proj.dir}/` : './',
+    `no start command found; tried: ${[...tried, 'manage.py (Django)', 'FastAPI, Flask, ASGI/WSGI app objects and create_app() factories in the .py files', '[project.scripts] in pyproject.toml', 'main.py, app.py, server.py, run.py, __main__.py'].join('; ')}. Pass --start "gunicorn module:app"`,
+  );
+}
+
+/** The framework an app module uses, from its text. */
+function frameworkOf(project: ProjectFiles, dir: string, t: TranslatedStart, deps: Set<string>): Framework {
+  if (t.runner === 'streamlit') return 'streamlit';
+  if (t.runner === 'python') return 'script';
+  if (t.runner === 'fastapi') return 'fastapi';
+  if (t.runner === 'flask') return 'flask';
+  if (t.runner === 'litestar') return 'asgi';
+  const file = t.appRef ? moduleFile(project, dir, t.appRef.split(':')[0]) : undefined;
+  const text = file ? (project.read(file) ?? '') : '';
+  if (/\bFastAPI\(/.test(text)) return 'fastapi';
+  if (/\bFlask\(|^from flask import|^import flask/m.test(text) || (t.appRef?.endsWith('()') && /create_app|make_app/.test(t.appRef)))
+    return 'flask';
+  if (/get_wsgi_application|get_asgi_application/.test(text)) return 'django';
+  // An app made elsewhere (`app = create_app()` from a package): the framework among the dependencies.
+  const asgi = t.runner === 'uvicorn' || t.start.includes('uvicorn.workers.UvicornWorker');
+  if (asgi && deps.has('fastapi')) return 'fastapi';
+  if (!asgi && deps.has('flask')) return 'flask';
+  return t.runner === 'uvicorn' || t.start.includes('uvicorn.workers.UvicornWorker') ? 'asgi' : 'wsgi';
+}
+
+/** App facts from a translated command; the code's Django facts (settings, collectstatic) are kept. */
+function fromCommand(
+  ctx: AppContext,
+  t: TranslatedStart,
+  source: string,
+  via: string | undefined,
+  fromCode: () => AppFacts | undefined,
+): AppFacts {
+  const { deps, project, proj } = ctx;
+  const framework = frameworkOf(project, proj.dir, t, deps);
+  const django = framework === 'django' ? fromCode() : undefined;
+  let addServer: string | undefined;
+  if (t.runner === 'gunicorn' || t.runner === 'uvicorn' || t.runner === 'waitress') {
+    const needed = [t.runner, ...(t.runner === 'gunicorn' && t.start.includes('uvicorn.workers.UvicornWorker') ? ['uvicorn'] : [])];
+    addServer =
+      needed
+        .filter((s) => !deps.has(s))
+        .map((s) => `${s}==${PYTHON_TOOLS[s as keyof typeof PYTHON_TOOLS]}`)
+        .join(' ') || undefined;
+  }
+  const server = t.runner === 'python' ? undefined : fact(t.runner as string, deps.has(t.runner) ? `dependency "${t.runner}"` : source);
+  return {
+    framework: fact(framework, t.appSource ?? source, t.note),
+    appRef: t.appRef,
+    server,
+    addServer,
+    start: fact(t.start, source, via),
+    collectstatic: django?.collectstatic,
+    djangoSettings: django?.djangoSettings,
+    commandPort: t.port ? fact(t.port.value, t.port.source) : undefined,
+  };
+}
+
+/** The app and its start command, from the code alone (undefined when nothing is found). */
+function detectAppInCode(ctx: AppContext): AppFacts | undefined {
+  const { project, proj, deps, warnings } = ctx;
+  const command = serverCommand;
+  const server = (preferred: Server, source: string) => serverFor(deps, preferred, source);
 
   // Django: manage.py and its settings module.
   const manage = under(proj.dir, 'manage.py');
@@ -468,14 +761,14 @@ function detectApp(
       const settingsText = project.read(settingsFile) ?? project.read(under(proj.dir, `${settings.replace(/\./g, '/')}/__init__.py`)) ?? '';
       const asgi = project.exists(under(proj.dir, `${pkg}/asgi.py`)) && deps.has('uvicorn') && !deps.has('gunicorn');
       const ref = asgi ? `${pkg}.asgi:application` : `${pkg}.wsgi:application`;
-      const s = serverFor(asgi ? 'uvicorn' : 'gunicorn', `Django ${asgi ? 'ASGI' : 'WSGI'} default`);
+      const s = server(asgi ? 'uvicorn' : 'gunicorn', `Django ${asgi ? 'ASGI' : 'WSGI'} default`);
       const staticRoot = /^STATIC_ROOT\s*=/m.exec(settingsText);
       return {
         framework: fact('django', `${manage}:${lineOf(text, m.index)}`, `settings ${settings}`),
         appRef: ref,
         server: s.server,
         addServer: s.addServer,
-        start: fact(command(s.server.value, ref, s.workers), `${pkg}/${asgi ? 'asgi' : 'wsgi'}.py`),
+        start: fact(command(s.server.value as Server, ref, s.workers), `${pkg}/${asgi ? 'asgi' : 'wsgi'}.py`),
         collectstatic: staticRoot
           ? fact('python manage.py collectstatic --noinput', `${settingsFile}:${lineOf(settingsText, staticRoot.index)} STATIC_ROOT`)
           : undefined,
@@ -486,6 +779,23 @@ function detectApp(
   }
 
   const files = sourceFiles(project, proj.dir);
+  // Streamlit: the script that imports streamlit, run by its own CLI.
+  if (deps.has('streamlit')) {
+    const rankSt = (f: string) => (/(^|\/)(streamlit_app|app|main|Home|home)\.py$/.test(f) ? 0 : 1);
+    const script = [...files]
+      .sort((a, b) => rankSt(a) - rankSt(b) || a.length - b.length)
+      .find((f) => /^(import streamlit|from streamlit\b)/m.test(project.read(f) ?? ''));
+    if (script) {
+      const text = project.read(script) ?? '';
+      const rel = proj.dir ? script.slice(proj.dir.length + 1) : script;
+      const at = `${script}:${lineOf(text, /^(import streamlit|from streamlit\b)/m.exec(text)?.index ?? 0)}`;
+      return {
+        framework: fact('streamlit', at),
+        server: fact('streamlit', 'dependency "streamlit"'),
+        start: fact(streamlitCommand(rel), at),
+      };
+    }
+  }
   // Prefer conventional entry files.
   const rank = (f: string) => (/(^|\/)(main|app|wsgi|asgi|server|__init__)\.py$/.test(f) ? 0 : 1);
   const ordered = [...files].sort((a, b) => rank(a) - rank(b) || a.length - b.length);
@@ -495,34 +805,44 @@ function detectApp(
       const m = pattern.re.exec(text);
       if (!m) continue;
       const ref = `${moduleOf(file, proj.dir)}:${m[1]}`;
-      const s = serverFor(
+      const at = `${file}:${lineOf(text, m.index)}`;
+      // A framework's own CLI serves the app when the project installs it and no server is a dependency.
+      const cli = frameworkCli(pattern.framework, file, proj.dir, ref, deps, text);
+      if (cli) return { framework: fact(pattern.framework, at), appRef: ref, server: cli.server, start: fact(cli.start, at, cli.note) };
+      const s = server(
         pattern.server,
         `${pattern.server} for ${pattern.framework === 'wsgi' || pattern.framework === 'flask' ? 'WSGI' : 'ASGI'}`,
       );
       return {
-        framework: fact(pattern.framework, `${file}:${lineOf(text, m.index)}`),
+        framework: fact(pattern.framework, at),
         appRef: ref,
         server: s.server,
         addServer: s.addServer,
-        start: fact(command(s.server.value, ref, s.workers), `${file}:${lineOf(text, m.index)}`),
+        start: fact(command(s.server.value as Server, ref, s.workers), at),
       };
     }
   }
-  // Application factories: def create_app() in a Flask project.
   if (deps.has('flask')) {
-    for (const file of ordered) {
-      const text = project.read(file) ?? '';
-      const m = /^def (create_app|make_app)\(\s*\)/m.exec(text);
-      if (!m) continue;
-      const ref = `${moduleOf(file, proj.dir)}:${m[1]}()`;
-      const s = serverFor('gunicorn', 'gunicorn for WSGI');
-      return {
-        framework: fact('flask', `${file}:${lineOf(text, m.index)}`, `factory ${m[1]}()`),
-        appRef: ref,
-        server: s.server,
-        addServer: s.addServer,
-        start: fact(command(s.server.value, ref, false), `${file}:${lineOf(text, m.index)}`),
-      };
+    // Application factories: a module that makes the app (`app = create_app()`), else the factory itself.
+    for (const [re, refOf] of [
+      [FACTORY_CALL, (file: string, m: RegExpExecArray) => `${moduleOf(file, proj.dir)}:${m[1]}`],
+      [FACTORY_DEF, (file: string, m: RegExpExecArray) => `${moduleOf(file, proj.dir)}:${m[1]}()`],
+    ] as const) {
+      for (const file of ordered) {
+        const text = project.read(file) ?? '';
+        const m = re.exec(text);
+        if (!m) continue;
+        const ref = refOf(file, m);
+        const s = server('gunicorn', 'gunicorn for WSGI');
+        const at = `${file}:${lineOf(text, m.index)}`;
+        return {
+          framework: fact('flask', at, re === FACTORY_DEF ? `factory ${m[1]}()` : `app made by ${m[2]}()`),
+          appRef: ref,
+          server: s.server,
+          addServer: s.addServer,
+          start: fact(command(s.server.value as Server, ref, false), at),
+        };
+      }
     }
   }
   const scripts = Object.keys(proj.scripts);
@@ -538,26 +858,55 @@ function detectApp(
     const file = under(proj.dir, candidate);
     if (project.exists(file)) return { framework: fact('script', file), start: fact(['python', candidate], file) };
   }
-  throw new InputError(
-    proj.dir ? `${proj.dir}/pyproject.toml` : 'pyproject.toml',
-    'no start command found (no Django, FastAPI, Flask or ASGI/WSGI app, no [project.scripts], no main.py or app.py)',
-  );
+  return undefined;
 }
 
+/**
+ * `fastapi run` / `litestar run` when the project installs the framework's CLI (fastapi[standard],
+ * litestar[standard]) and no server (uvicorn, gunicorn) is a dependency of its own.
+ */
+function frameworkCli(framework: Framework, file: string, dir: string, ref: string, deps: Set<string>, text: string) {
+  if (deps.has('uvicorn') || deps.has('gunicorn')) return undefined;
+  const rel = dir ? file.slice(dir.length + 1) : file;
+  if (framework === 'fastapi' && (deps.has('fastapi-cli') || deps.has('fastapi[standard]')))
+    return {
+      server: fact('fastapi', deps.has('fastapi-cli') ? 'dependency "fastapi-cli"' : 'dependency "fastapi[standard]"'),
+      start: cliStart('fastapi', rel),
+      note: "FastAPI's own CLI, uvicorn underneath; no uvicorn or gunicorn among the dependencies",
+    };
+  if (framework === 'asgi' && deps.has('litestar[standard]') && /\bLitestar\(/.test(text))
+    return {
+      server: fact('litestar', 'dependency "litestar[standard]"'),
+      start: cliStart('litestar', ref),
+      note: "Litestar's own CLI, uvicorn underneath; no uvicorn or gunicorn among the dependencies",
+    };
+  return undefined;
+}
+
+/** A server call in the code that sets the port: `app.run(port=5000)`, `uvicorn.run(app, port=9000)`, `web.run_app(app, port=8080)`. */
+const SERVER_CALL_PORT = /(?:\.run|run_app|\bserve|run_simple)\([^\n]*?\bport\s*=\s*(\d{2,5})\b/;
 const PORT_PATTERNS: RegExp[] = [
   /environ(?:\.get\(|\[)\s*['"]PORT['"]\s*,\s*['"]?(\d{2,5})/,
   /getenv\(\s*['"]PORT['"]\s*,\s*['"]?(\d{2,5})/,
-  /\bport\s*=\s*(\d{2,5})\b/,
-  /\bbind\s*=\s*['"][\w.]*:(\d{2,5})['"]/,
-  /--(?:bind|b)[=\s]+[\w.]*:(\d{2,5})/,
-  /--port[=\s]+(\d{2,5})/,
+  SERVER_CALL_PORT,
 ];
 
-function detectPort(project: ProjectFiles, dir: string, framework: Framework): Fact<number> {
-  const files = [
-    ...['gunicorn.conf.py', 'Procfile'].map((f) => under(dir, f)).filter((f) => project.exists(f)),
-    ...sourceFiles(project, dir),
-  ];
+/**
+ * The port: the start command's own bind, else what the repository declares (Dockerfile EXPOSE, fly.toml),
+ * else gunicorn.conf.py's bind, else a server call or $PORT default in the code (never any `port=`: a
+ * Redis or database port is not the app's), else the server's default.
+ */
+function detectPort(project: ProjectFiles, dir: string, app: AppFacts, evidence: RepoEvidence): Fact<number> {
+  if (app.commandPort) return app.commandPort;
+  const declared = evidence.ports[0];
+  if (declared) return fact(declared.value, declared.source);
+  const runner = app.server?.value;
+  const conf = under(dir, 'gunicorn.conf.py');
+  const confText = runner === 'gunicorn' ? project.read(conf) : undefined;
+  const bind = confText ? /^bind\s*=\s*\[?\s*['"][\w.]*:(\d{2,5})['"]/m.exec(confText) : undefined;
+  if (confText && bind) return fact(Number(bind[1]), `${conf}:${lineOf(confText, bind.index)}`);
+  if (runner === 'streamlit') return fact(8501, 'Streamlit default port');
+  const files = sourceFiles(project, dir);
   for (const pattern of PORT_PATTERNS) {
     for (const file of files) {
       const text = project.read(file) ?? '';
@@ -565,10 +914,13 @@ function detectPort(project: ProjectFiles, dir: string, framework: Framework): F
       if (m) return fact(Number(m[1]), `${file}:${lineOf(text, m.index)}`);
     }
   }
+  const framework = app.framework.value;
+  if (runner === 'flask') return fact(5000, 'flask run default port');
   if (framework === 'entrypoint' || framework === 'script') return fact(8000, 'default (no port found in the source)');
+  const name: Record<string, string> = { fastapi: 'fastapi run', litestar: 'litestar run', waitress: 'waitress' };
   return fact(
-    8000,
-    `${framework === 'django' ? 'Django' : framework === 'fastapi' || framework === 'asgi' ? 'uvicorn' : 'gunicorn'} default port`,
+    runner === 'waitress' ? 8080 : 8000,
+    `${framework === 'django' ? 'Django' : (name[runner ?? ''] ?? (framework === 'fastapi' || framework === 'asgi' ? 'uvicorn' : 'gunicorn'))} default port`,
   );
 }
 
@@ -611,8 +963,10 @@ function detectTests(
 }
 
 /** --server: serve the detected ASGI/WSGI app with the chosen server instead. */
-export function withServer(facts: PythonFacts, server: Server): PythonFacts {
+export function withServer(facts: PythonFacts, server: Server, source = '--server'): PythonFacts {
   if (!facts.appRef || !facts.server) return facts;
+  // Already served by it (a --start or repository command keeps its own options).
+  if (facts.server.value === server) return { ...facts, server: fact(server, source) };
   const asgi = facts.framework.value === 'fastapi' || facts.framework.value === 'asgi' || facts.appRef.includes('.asgi:');
   if (server === 'uvicorn' && !asgi && facts.framework.value !== 'django') return facts;
   const workers = server === 'gunicorn' && asgi && facts.framework.value !== 'django';
@@ -628,5 +982,5 @@ export function withServer(facts: PythonFacts, server: Server): PythonFacts {
   const warnings = facts.warnings.filter((w) => !/is not among the project's dependencies/.test(w));
   const addServer = missing.map((s) => `${s}==${PYTHON_TOOLS[s as Server]}`).join(' ') || undefined;
   if (addServer) warnings.push(`${missing.join(' and ')} not among the project's dependencies: the image adds ${addServer}`);
-  return { ...facts, appRef: ref, server: fact(server, '--server'), start: fact(start, '--server'), addServer, warnings };
+  return { ...facts, appRef: ref, server: fact(server, source), start: fact(start, source), addServer, warnings };
 }

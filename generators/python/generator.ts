@@ -2,9 +2,9 @@
 
 import { basename } from 'node:path';
 import { serviceName } from '../../lib/compose.ts';
-import { fact } from '../../lib/facts.ts';
+import { type Fact, fact } from '../../lib/facts.ts';
 import type { PythonRuntime } from '../../lib/images.ts';
-import { parsePath, parsePort } from '../../lib/options.ts';
+import { checkChoice, parsePath, parsePort } from '../../lib/options.ts';
 import { diskProject } from '../../lib/project.ts';
 import { ServiceGenerator, type ServiceOptions } from '../../lib/service-generator.ts';
 import { detectWritablePaths, planWritable, withWritable } from '../../lib/writable-paths.ts';
@@ -26,11 +26,23 @@ export default class PythonGenerator extends ServiceGenerator {
     return PYTHON_OPTIONS;
   }
 
+  /** --start and --server, else their saved answers: saved again so the next run (and --check) agree. */
+  private given(name: 'start' | 'server'): Fact<string> | undefined {
+    const cli = this.options[name];
+    if (typeof cli === 'string' && cli !== '') return fact(cli, `--${name}`);
+    const saved = this.config.get(name);
+    return typeof saved === 'string' && saved !== '' ? fact(saved, '.yo-rc.json') : undefined;
+  }
+
   async initializing() {
     this.checkInputs();
-    this.facts = detectPython(diskProject(this.destinationRoot()), { package: this.options.package as string | undefined });
-    const server = this.options.server as Server | undefined;
-    if (server) this.facts = withServer(this.facts, server);
+    const server = this.given('server');
+    if (server) checkChoice(PYTHON_OPTIONS.find((o) => o.name === 'server')!, server.value);
+    this.facts = detectPython(diskProject(this.destinationRoot()), {
+      package: this.options.package as string | undefined,
+      start: this.given('start'),
+    });
+    if (server) this.facts = withServer(this.facts, server.value as Server, server.source);
   }
 
   async prompting() {
@@ -70,7 +82,15 @@ export default class PythonGenerator extends ServiceGenerator {
         { label: '', value: m.version ? `${m.name} ${m.version}` : m.name, source: f.manager.source, note: f.manager.note },
         { label: 'app', value: f.framework.value, source: f.framework.source, note: f.framework.note },
         ...(f.server ? [{ label: 'server', value: f.server.value, source: f.server.source }] : []),
-        { label: 'start', value: f.start.value.join(' ').replaceAll('${PORT}', String(answers.port)), source: f.start.source },
+        {
+          label: 'start',
+          value: this.plan.start.join(' '),
+          source: f.start.source,
+          note: f.start.note,
+        },
+        ...(this.plan.stop
+          ? [{ label: 'stop', value: this.plan.stop.value, source: this.plan.stop.source, note: this.plan.stop.note }]
+          : []),
         ...(f.collectstatic ? [{ label: 'static files', value: 'collectstatic', source: f.collectstatic.source }] : []),
         ...(f.test ? [{ label: 'test', value: `"${f.test.value.join(' ')}"`, source: f.test.source, note: f.test.note }] : []),
         { label: 'port', value: String(answers.port), source: a.port.source },
@@ -83,6 +103,7 @@ export default class PythonGenerator extends ServiceGenerator {
         },
         { label: 'runtime', value: answers.runtime, source: a.runtime.source, note: a.runtime.note },
         ...writable.facts,
+        ...f.evidence,
       ],
       [...this.plan.warnings, ...writable.warnings],
     );

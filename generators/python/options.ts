@@ -40,6 +40,12 @@ export const PYTHON_OPTIONS: OptionSpec[] = [
     defaultText: 'the one among the dependencies, else gunicorn for WSGI and uvicorn for ASGI',
   },
   {
+    name: 'start',
+    type: 'string',
+    description: 'Production start command, e.g. "gunicorn app:app" (bound to 0.0.0.0 and --port; its module:attribute must exist)',
+    defaultText: "the repository's Dockerfile, Procfile, boot script or fly.toml, else detected from the code",
+  },
+  {
     name: 'package',
     type: 'string',
     description: 'uv workspace member that is the service',

@@ -8,6 +8,7 @@ import { ALPINE, PYTHON, type PythonRuntime, pythonBuildImage, pythonRuntimeImag
 import { ociLabels } from '../../lib/labels.ts';
 import { lineSatisfies, type ResolvedVersion } from '../../lib/versions.ts';
 import { type Manager, NATIVE_PACKAGES, type PythonFacts, TOOLCHAIN } from './detect.ts';
+import { GUNICORN_GRACEFUL_TIMEOUT, STOP_GRACE_SECONDS } from './start.ts';
 
 export interface PythonAnswers {
   runtime: PythonRuntime;
@@ -25,10 +26,41 @@ export interface PythonPlan {
   warnings: string[];
   /** The build secret's id and a hint for its placeholder file. */
   secret: { id: string; hint: string };
+  /** The image's start command (the port filled in). */
+  start: string[];
+  /** How the server's shutdown fits in `docker stop`'s grace period (gunicorn). */
+  stop?: Fact<string>;
+}
+
+/**
+ * Gunicorn waits `--graceful-timeout` (default 30 s) for its workers after SIGTERM, while `docker stop`
+ * and Compose send SIGKILL after 10 s: the timeout is set below that, so requests in flight finish and
+ * the workers exit cleanly instead of being killed. A shorter timeout of the project's own is kept.
+ */
+export function fitGracefulStop(start: string[], warnings: string[]): { start: string[]; stop?: Fact<string> } {
+  if (start[0] !== 'gunicorn') return { start };
+  const at = start.findIndex((w) => w === '--graceful-timeout' || w.startsWith('--graceful-timeout='));
+  const given = at < 0 ? undefined : Number(start[at].includes('=') ? start[at].split('=')[1] : start[at + 1]);
+  const limit = `docker stop and Compose send SIGKILL after ${STOP_GRACE_SECONDS} s; gunicorn's default is 30 s`;
+  if (given !== undefined && given <= GUNICORN_GRACEFUL_TIMEOUT)
+    return { start, stop: fact(`gunicorn --graceful-timeout ${given}`, 'the start command', `fits: ${limit}`) };
+  const rest = at < 0 ? start : start.filter((_, i) => i !== at && !(i === at + 1 && !start[at].includes('=')));
+  if (given !== undefined)
+    warnings.push(
+      `gunicorn --graceful-timeout ${given} does not fit in docker stop's ${STOP_GRACE_SECONDS} s: the image uses ${GUNICORN_GRACEFUL_TIMEOUT}`,
+    );
+  const bind = rest.indexOf('--bind');
+  const insertAt = bind >= 0 ? bind + 2 : 1;
+  return {
+    start: [...rest.slice(0, insertAt), '--graceful-timeout', String(GUNICORN_GRACEFUL_TIMEOUT), ...rest.slice(insertAt)],
+    stop: fact(`gunicorn --graceful-timeout ${GUNICORN_GRACEFUL_TIMEOUT}`, 'docker stop grace period', limit),
+  };
 }
 
 const VENV = PYTHON.venv;
 const TOOLS = '/opt/tools';
+/** The unearth release PDM's pinned version works with (see the pdm case below). */
+const PDM_UNEARTH = '0.18.3';
 
 interface ManagerCommands {
   env: string[];
@@ -99,14 +131,18 @@ export function managerCommands(m: Manager): ManagerCommands {
       };
     }
     case 'pdm': {
+      // `pdm sync` installs the lock into the active venv (VIRTUAL_ENV=/opt/venv) with the lock's hashes;
+      // it reads every lock version, while `pdm export` refuses a lock without the inherit_metadata
+      // strategy (PDM < 2.12 wrote none): "Can't export a lock file without environment markers".
       const pdm = `${TOOLS}/bin/pdm`;
       return {
-        env: [],
-        tool: `pdm==${m.version}`,
-        cache: pipCache,
+        env: ['PDM_CHECK_UPDATE=false', 'PDM_IGNORE_SAVED_PYTHON=1'],
+        // unearth 0.19 moved to httpx2, which PDM 2.26 cannot use (TypeError in its PyPI client): pinned with it.
+        tool: `pdm==${m.version} unearth==${PDM_UNEARTH}`,
+        cache: '/root/.cache/pdm',
         secret: PIP_SECRET,
-        deps: `${pdm} export --prod -o /tmp/requirements.txt \\\n    && pip install --no-deps -r /tmp/requirements.txt`,
-        dev: `${pdm} export -o /tmp/requirements-dev.txt \\\n    && pip install --no-deps -r /tmp/requirements-dev.txt`,
+        deps: `${pdm} sync --prod --no-self --no-editable`,
+        dev: `${pdm} sync --no-self --no-editable`,
       };
     }
     case 'pip':
@@ -256,7 +292,8 @@ export function planPython(facts: PythonFacts, answers: PythonAnswers): PythonPl
   const pythonBin = `${VENV}/bin/python`;
   const health = pythonProbe(pythonBin, answers.port, answers.healthPath);
   const tini = alpine ? '/sbin/tini' : TINI.target;
-  const start = facts.start.value.map((a) => a.replaceAll('${PORT}', String(answers.port)));
+  const stopping = fitGracefulStop(facts.start.value, warnings);
+  const start = stopping.start.map((a) => a.replaceAll('${PORT}', String(answers.port)));
   const command = start[0] === 'python' ? [pythonBin, ...start.slice(1)] : [`${VENV}/bin/${start[0]}`, ...start.slice(1)];
 
   const dockerfile = {
@@ -302,7 +339,16 @@ export function planPython(facts: PythonFacts, answers: PythonAnswers): PythonPl
     tmpfs: ['/tmp'],
     init: true,
   };
-  return { dockerfile, dockerignore: { groups }, service, python, warnings, secret: { id: cmds.secret.id, hint: cmds.secret.hint } };
+  return {
+    dockerfile,
+    dockerignore: { groups },
+    service,
+    python,
+    warnings,
+    secret: { id: cmds.secret.id, hint: cmds.secret.hint },
+    stop: stopping.stop,
+    start,
+  };
 }
 
 /** COPY lines for the manifests: root files together, workspace members' pyproject.toml into their folders. */
