@@ -6,9 +6,19 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { detectGo, detectServe, goServiceName, normalizeMain, parseGoMod } from '../generators/go/detect.ts';
+import {
+  detectGo,
+  detectServe,
+  findListener,
+  goServiceName,
+  mainRoles,
+  normalizeMain,
+  parseGoMod,
+  rolesSource,
+} from '../generators/go/detect.ts';
 import { planGo } from '../generators/go/plan.ts';
 import { PROBE_SOURCE } from '../generators/go/probe.ts';
+import { discoverServices } from '../lib/discover.ts';
 import { InputError } from '../lib/errors.ts';
 import { memoryProject } from '../lib/project.ts';
 
@@ -231,5 +241,60 @@ describe('the healthcheck probe', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('go main packages: servers and CLIs', () => {
+  const CLI = 'package main\n\nimport "fmt"\n\nfunc main() {\n\tfmt.Println("migrated")\n}\n';
+  const SERVE_PKG =
+    'package web\n\nimport "net/http"\n\n// Run serves; http.ListenAndServe in a comment does not count.\nfunc Run() error {\n\treturn http.ListenAndServe(":7070", nil)\n}\n';
+  it('a main that listens, itself or in a module package it imports, is a server; the others are CLIs', () => {
+    const project = memoryProject({
+      'go.mod': mod(),
+      'cmd/migrate/main.go': CLI,
+      'cmd/server/main.go': 'package main\n\nimport "github.com/acme/svc/internal/web"\n\nfunc main() { _ = web.Run() }\n',
+      'internal/web/web.go': SERVE_PKG,
+    });
+    const f = detectGo(project);
+    assert.deepEqual(f.servers, ['./cmd/server']);
+    const roles = mainRoles(project, 'github.com/acme/svc', f.mains.value);
+    assert.deepEqual(roles[0], { main: './cmd/migrate' });
+    assert.deepEqual(roles[1].serves, { file: 'internal/web/web.go', line: 7, call: 'http.ListenAndServe' });
+    assert.equal(rolesSource(roles[1], roles), 'serves: internal/web/web.go:7 http.ListenAndServe; ./cmd/migrate is a CLI (no listener)');
+    // The port comes from the server's own packages, not from another main's.
+    assert.equal(detectServe(project, './cmd/server').port.value, 7070);
+  });
+  it('a package no main imports does not make a CLI a server', () => {
+    const project = memoryProject({ 'go.mod': mod(), 'cmd/tool/main.go': CLI, 'internal/web/web.go': SERVE_PKG });
+    assert.deepEqual(detectGo(project).servers, []);
+  });
+  it('knows net/http, net.Listen (gRPC), and a framework method only where the framework is imported', () => {
+    assert.equal(
+      findListener('a.go', 'package main\nfunc main() {\n\tlis, _ := net.Listen("tcp", ":50051")\n\ts.Serve(lis)\n}\n')?.call,
+      'net.Listen',
+    );
+    const gin = 'package main\n\nimport "github.com/gin-gonic/gin"\n\nfunc main() {\n\tr := gin.Default()\n\tr.Run(":8080")\n}\n';
+    assert.deepEqual(findListener('a.go', gin), { file: 'a.go', line: 7, call: 'r.Run' });
+    assert.equal(findListener('a.go', gin.replace('"github.com/gin-gonic/gin"', '"github.com/spf13/cobra"')), undefined);
+    const fiber = 'package main\n\nimport "github.com/gofiber/fiber/v2"\n\nfunc main() { app := fiber.New(); app.Listen(":3000") }\n';
+    assert.equal(findListener('a.go', fiber)?.call, 'app.Listen');
+    assert.equal(findListener('a.go', 'package main\n// http.ListenAndServe(":80", nil)\nfunc main() {}\n'), undefined);
+  });
+  it('the app generator gets one service per server main of a module', () => {
+    const services = discoverServices(
+      memoryProject({
+        'go.mod': mod(),
+        'cmd/api/main.go': MAIN,
+        'cmd/admin/main.go': MAIN.replace('8080', '9090'),
+        'cmd/seed/main.go': CLI,
+      }),
+    );
+    assert.deepEqual(
+      services.map((s) => [s.name, s.main]),
+      [
+        ['svc-admin', './cmd/admin'],
+        ['svc-api', './cmd/api'],
+      ],
+    );
   });
 });

@@ -27,6 +27,10 @@ export interface GoFacts {
   vendor: Fact<boolean>;
   /** Main packages, './cmd/api' style ('.' for the module root), sorted. */
   mains: Fact<string[]>;
+  /** Each main package's role: a server (the call that listens) or a CLI. */
+  roles: MainRole[];
+  /** The main packages that serve, in order: each is a service. */
+  servers: string[];
   /** Why the module needs cgo; empty when it does not. */
   cgo: Fact<string[]>;
   /** cgo code that is C++ (needs libstdc++ at run time: distroless cc instead of base). */
@@ -175,6 +179,7 @@ export function detectGo(project: ProjectFiles, context?: GoWorkContext): GoFact
     throw new InputError('go.mod', 'no main package in the module (a "package main" with func main): nothing to run');
   const mains = fact(mainList, mainList.length === 1 ? mainFile(project, mainList[0]) : `${mainList.length} main packages`);
 
+  const roles = mainRoles(project, mod.module, mainList);
   const cgo = detectCgo(project, mod, files);
   const cxx = mod.requires.some((r) => CXX_MODULES.includes(r)) || files.some((f) => /\.(cc|cpp|cxx)$/.test(f));
   const goprivate = detectGoprivate(project);
@@ -191,6 +196,8 @@ export function detectGo(project: ProjectFiles, context?: GoWorkContext): GoFact
     goSum,
     vendor,
     mains,
+    roles,
+    servers: roles.filter((r) => r.serves).map((r) => r.main),
     cgo,
     cxx,
     packageDirs: [...new Set(files.map((f) => posix.dirname(f)))].sort(),
@@ -298,12 +305,11 @@ const PORT_PATTERNS: RegExp[] = [
 const HEALTH_PATHS = ['/healthz', '/health', '/livez', '/readyz', '/ready', '/ping', '/status'];
 
 /** Port, health path and run-time assets of a main package ('.' or './cmd/api'). */
-export function detectServe(project: ProjectFiles, main: string): ServeFacts {
-  const mainRel = main === '.' ? '' : main.replace(/^\.\//, '');
+export function detectServe(project: ProjectFiles, main: string, module = readGoMod(project).module): ServeFacts {
   const all = goFiles(project);
-  // The main package first, then the rest of the module (internal/server/...).
-  const ownFiles = all.filter((f) => posix.dirname(f) === (mainRel || '.'));
-  const ordered = [...ownFiles, ...all.filter((f) => !ownFiles.includes(f))];
+  // The main package first, then the module's packages it imports (internal/server/...): not another main's.
+  const dirs = reachablePackages(project, module, main, all);
+  const ordered = dirs.flatMap((dir) => all.filter((f) => posix.dirname(f) === dir));
   const texts = ordered.map((f) => [f, project.read(f) ?? ''] as const);
 
   let port: Fact<number> | undefined;
@@ -394,4 +400,96 @@ function workspaceNeeds(context: GoWorkContext): string[] {
   };
   visit(context.member);
   return needs;
+}
+
+/** Go source with its comments blanked out (same length and line breaks, so offsets and lines stay true). */
+export function blankComments(text: string): string {
+  return text.replace(/"(?:[^"\\\n]|\\.)*"|`[^`]*`|'(?:[^'\\\n]|\\.)*'|\/\/[^\n]*|\/\*[\s\S]*?\*\//g, (m) =>
+    m.startsWith('/') ? m.replace(/[^\n]/g, ' ') : m,
+  );
+}
+
+/** A call that makes a program a server: it listens on a port. */
+export interface Listener {
+  file: string;
+  line: number;
+  /** The call as written, e.g. `http.ListenAndServe`, `srv.ListenAndServe`, `net.Listen`, `r.Run`. */
+  call: string;
+}
+
+/** Listening calls; a framework's method counts only in a file that imports that framework. */
+const LISTENERS: Array<{ pattern: RegExp; imports?: RegExp }> = [
+  { pattern: /\b[\w.]*\.ListenAndServe(?:TLS)?\(/g }, // http.ListenAndServe, srv.ListenAndServe, e.Server.ListenAndServe
+  { pattern: /\bhttp\.Serve(?:TLS)?\(/g },
+  { pattern: /\bnet\.Listen\(\s*"tcp[46]?"/g }, // grpc's s.Serve(lis), http.Serve(lis, ...)
+  { pattern: /\b[\w.]+\.Run(?:TLS)?\(/g, imports: /^github\.com\/gin-gonic\/gin$/ },
+  { pattern: /\b[\w.]+\.Start(?:TLS)?\(/g, imports: /^github\.com\/labstack\/echo(\/v\d+)?$/ },
+  { pattern: /\b[\w.]+\.Listen(?:TLS)?\(/g, imports: /^github\.com\/gofiber\/fiber(\/v\d+)?$/ },
+];
+
+/** The first listening call in a Go file, if any. */
+export function findListener(file: string, text: string): Listener | undefined {
+  const code = blankComments(text);
+  const imports = goImports(text);
+  let best: (Listener & { index: number }) | undefined;
+  for (const { pattern, imports: needs } of LISTENERS) {
+    if (needs && !imports.some((i) => needs.test(i))) continue;
+    for (const m of code.matchAll(pattern)) {
+      if (best && best.index <= (m.index ?? 0)) break;
+      best = { file, line: lineOf(text, m.index ?? 0), call: m[0].replace(/\($/, '').replace(/\(\s*"tcp[46]?"$/, ''), index: m.index ?? 0 };
+      break;
+    }
+  }
+  if (!best) return undefined;
+  const { index: _, ...listener } = best;
+  return listener;
+}
+
+/**
+ * The module's package folders a main package uses: its own folder first, then the folders of the module's
+ * packages it imports, transitively ('.' for the module root). Packages of other modules are not followed.
+ */
+export function reachablePackages(project: ProjectFiles, module: string, main: string, files = goFiles(project)): string[] {
+  const byDir = new Map<string, string[]>();
+  for (const file of files) byDir.set(posix.dirname(file), [...(byDir.get(posix.dirname(file)) ?? []), file]);
+  const seen: string[] = [];
+  const visit = (dir: string) => {
+    if (seen.includes(dir) || !byDir.has(dir)) return;
+    seen.push(dir);
+    for (const file of byDir.get(dir) ?? [])
+      for (const imp of goImports(project.read(file) ?? '')) {
+        if (imp === module) visit('.');
+        else if (imp.startsWith(`${module}/`)) visit(imp.slice(module.length + 1));
+      }
+  };
+  visit(main === '.' ? '.' : main.replace(/^\.\//, ''));
+  return seen;
+}
+
+/** What a main package is: a server (with the call that listens, in it or a package it imports) or a CLI. */
+export interface MainRole {
+  main: string;
+  serves?: Listener;
+}
+
+/** The role of every main package: servers listen on a port, the others are CLIs and tools. */
+export function mainRoles(project: ProjectFiles, module: string, mains: string[]): MainRole[] {
+  const files = goFiles(project);
+  return mains.map((main) => {
+    for (const dir of reachablePackages(project, module, main, files))
+      for (const file of files.filter((f) => posix.dirname(f) === dir)) {
+        const serves = findListener(file, project.read(file) ?? '');
+        if (serves) return { main, serves };
+      }
+    return { main };
+  });
+}
+
+/** `serves: cmd/server/main.go:42 http.ListenAndServe; ./cmd/migrate is a CLI (no listener)`. */
+export function rolesSource(chosen: MainRole, roles: MainRole[]): string {
+  const serves = chosen.serves ? `serves: ${chosen.serves.file}:${chosen.serves.line} ${chosen.serves.call}` : 'no listener found';
+  const others = roles
+    .filter((r) => r.main !== chosen.main)
+    .map((r) => (r.serves ? `${r.main} serves too (${r.serves.file}:${r.serves.line})` : `${r.main} is a CLI (no listener)`));
+  return [serves, ...others].join('; ');
 }

@@ -9,7 +9,7 @@ import type { GoRuntime } from '../../lib/images.ts';
 import { parsePath, parsePort } from '../../lib/options.ts';
 import { diskProject } from '../../lib/project.ts';
 import { ServiceGenerator, type ServiceOptions } from '../../lib/service-generator.ts';
-import { binaryName, detectGo, detectServe, type GoFacts, goServiceName, normalizeMain, type ServeFacts } from './detect.ts';
+import { binaryName, detectGo, detectServe, type GoFacts, goServiceName, normalizeMain, rolesSource, type ServeFacts } from './detect.ts';
 import { type CgoChoice, GO_OPTIONS } from './options.ts';
 import { type GoPlan, planGo } from './plan.ts';
 
@@ -19,6 +19,7 @@ export default class GoGenerator extends ServiceGenerator {
   private plan!: GoPlan;
   private main!: Fact<string>;
   private serve!: ServeFacts;
+  private ownDockerfile = false;
 
   constructor(args: string[], options: ServiceOptions) {
     super(args, options);
@@ -37,7 +38,10 @@ export default class GoGenerator extends ServiceGenerator {
 
   async prompting() {
     this.main = await this.chooseMain();
-    this.serve = detectServe(diskProject(this.destinationRoot()), this.main.value);
+    // With several servers, each has its own Dockerfile (in its folder) and its own answers in .yo-rc.json.
+    this.ownDockerfile = this.facts.servers.length > 1 && this.facts.servers.includes(this.main.value);
+    if (this.ownDockerfile) this.answersKey = `services.${binaryName(this.facts.module.value, this.main.value)}`;
+    this.serve = detectServe(diskProject(this.destinationRoot()), this.main.value, this.facts.module.value);
     const serve = this.serve;
     const f = this.facts;
     await this.resolveAnswers(GO_OPTIONS, {
@@ -55,20 +59,36 @@ export default class GoGenerator extends ServiceGenerator {
     if (fromGoEnv) this.answers.goprivate = fromGoEnv;
   }
 
-  /** --main, the saved answer, the only main package, a select prompt, or (with --yes) the first one. */
+  /**
+   * --main, the saved answer, the only main package, the only server among them, a select prompt, or (with
+   * --yes) the first server (the first main package when none listens on a port).
+   */
   private async chooseMain(): Promise<Fact<string>> {
-    const mains = this.facts.mains.value;
+    const { mains, roles, servers } = this.facts;
     const given = (this.options.main as string | undefined) ?? (this.config.get('main') as string | undefined);
     if (given) {
       const main = normalizeMain(given);
-      if (!mains.includes(main))
-        throw new InputError(this.options.main ? '--main' : '.yo-rc.json', `"${given}" is not a main package; found: ${mains.join(', ')}`);
+      if (!mains.value.includes(main))
+        throw new InputError(
+          this.options.main ? '--main' : '.yo-rc.json',
+          `"${given}" is not a main package; found: ${mains.value.join(', ')}`,
+        );
       return fact(main, this.options.main ? '--main' : '.yo-rc.json');
     }
-    if (mains.length === 1) return fact(mains[0], this.facts.mains.source);
-    if (!this.interactive) return fact(mains[0], `first of ${mains.length} main packages (${mains.join(', ')}); pass --main to choose`);
+    if (mains.value.length === 1) return fact(mains.value[0], mains.source);
+    const role = (main: string) => roles.find((r) => r.main === main) ?? { main };
+    if (servers.length === 1) return fact(servers[0], rolesSource(role(servers[0]), roles));
+    // Several servers (each is a service: the app generator runs this generator once per server), or none.
+    const choices = servers.length ? servers : mains.value;
+    if (!this.interactive) {
+      const first = choices[0];
+      const why = servers.length
+        ? `first of ${servers.length} servers; the app generator makes one service of each; pass --main to choose`
+        : `no main package listens on a port: first of ${mains.value.length}; pass --main to choose`;
+      return fact(first, rolesSource(role(first), roles), why);
+    }
     const { main } = await this.prompt<{ main: string }>([
-      { type: 'select', name: 'main', message: 'Main package to build', choices: mains, default: mains[0] } as never,
+      { type: 'select', name: 'main', message: 'Main package to build', choices, default: choices[0] } as never,
     ]);
     return fact(main, 'your answer');
   }
@@ -94,6 +114,7 @@ export default class GoGenerator extends ServiceGenerator {
       healthPath: parsePath(a['health-path'].value, a['health-path'].source),
       service,
       goprivate,
+      ownDockerfile: this.ownDockerfile,
     });
     this.saveAnswers(GO_OPTIONS);
     if (!this.options.check && this.main.source !== f.mains.source) this.config.set('main', main);
@@ -125,7 +146,7 @@ export default class GoGenerator extends ServiceGenerator {
               },
             ]
           : []),
-        { label: 'main', value: main, source: this.main.source },
+        { label: 'main', value: main, source: this.main.source, note: this.main.note },
         {
           label: 'cgo',
           value: cgo ? 'on' : 'off',
@@ -149,7 +170,7 @@ export default class GoGenerator extends ServiceGenerator {
   writing() {
     this.writeService(
       [
-        { path: 'Dockerfile', template: 'go/Dockerfile.ejs', data: this.plan.dockerfile },
+        { path: this.plan.dockerfilePath, template: 'go/Dockerfile.ejs', data: this.plan.dockerfile },
         { path: '.dockerignore', template: 'shared/dockerignore.ejs', data: this.plan.dockerignore },
       ],
       this.plan.service,

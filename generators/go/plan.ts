@@ -21,9 +21,13 @@ export interface GoAnswers {
   healthPath: string;
   service: string;
   goprivate?: string;
+  /** One of several servers of the module: its Dockerfile is in its own folder, built from the module's. */
+  ownDockerfile?: boolean;
 }
 
 export interface GoPlan {
+  /** Where the Dockerfile is written, relative to the module: `Dockerfile`, or `cmd/api/Dockerfile`. */
+  dockerfilePath: string;
   dockerfile: Record<string, unknown>;
   dockerignore: { groups: IgnoreGroup[] };
   service: ServiceSpec;
@@ -44,6 +48,9 @@ export function planGo(facts: GoFacts, serve: ServeFacts, answers: GoAnswers): G
   const ws = facts.workspace;
   const inWs = (path: string) => (ws ? posix.join(ws.dir, path) : path);
   const main = ws ? `./${inWs(answers.main)}` : answers.main;
+  // The Dockerfile, relative to the module and to the build context (the module, or the go.work folder).
+  const dockerfilePath = answers.ownDockerfile ? posix.join(answers.main, 'Dockerfile') : 'Dockerfile';
+  const dockerfileInContext = inWs(dockerfilePath);
   // A workspace vendors with `go work vendor` at its root, not per module: modules are downloaded.
   const vendored = facts.vendor.value && !ws;
   // The modules whose go.mod and go.sum the download reads: every module a go.work uses, else this one.
@@ -100,7 +107,8 @@ export function planGo(facts: GoFacts, serve: ServeFacts, answers: GoAnswers): G
     name: answers.service,
     main,
     workspace: ws ? { dir: ws.dir, toRoot: ws.toRoot } : undefined,
-    fileFlag: ws ? `-f ${ws.dir}/Dockerfile ` : '',
+    ownDockerfile: answers.ownDockerfile ? dockerfileInContext : undefined,
+    fileFlag: dockerfileInContext === 'Dockerfile' ? '' : `-f ${dockerfileInContext} `,
     // go.mod and go.sum (`go.su[m]`: copied when there is one); in a workspace, those of every module it uses.
     manifestCopies: [
       ...(ws ? ['COPY go.work go.work.su[m] ./'] : []),
@@ -140,7 +148,7 @@ export function planGo(facts: GoFacts, serve: ServeFacts, answers: GoAnswers): G
   const service: ServiceSpec = {
     name: answers.service,
     context: ws ? ws.toRoot : '.',
-    ...(ws ? { dockerfile: `${ws.dir}/Dockerfile` } : {}),
+    ...(dockerfileInContext !== 'Dockerfile' ? { dockerfile: dockerfileInContext } : {}),
     image: `${answers.service}:dev`,
     port: answers.port,
     healthcheck: health,
@@ -153,6 +161,7 @@ export function planGo(facts: GoFacts, serve: ServeFacts, answers: GoAnswers): G
     init: true,
   };
   return {
+    dockerfilePath,
     dockerfile,
     dockerignore: {
       groups: [
