@@ -18,6 +18,7 @@ import {
 } from '../generators/go/detect.ts';
 import { planGo } from '../generators/go/plan.ts';
 import { PROBE_SOURCE } from '../generators/go/probe.ts';
+import { detectBuildRecipe } from '../generators/go/recipe.ts';
 import { discoverServices } from '../lib/discover.ts';
 import { InputError } from '../lib/errors.ts';
 import { memoryProject } from '../lib/project.ts';
@@ -296,5 +297,100 @@ describe('go main packages: servers and CLIs', () => {
         ['svc-api', './cmd/api'],
       ],
     );
+  });
+});
+
+describe('go build recipe (Makefile, Taskfile.yml, .goreleaser.yaml)', () => {
+  const MAKEFILE = [
+    'VERSION ?= $(shell git describe --tags)',
+    'COMMIT := $(shell git rev-parse --short HEAD)',
+    'LDFLAGS := -s -w -X main.version=$(VERSION) -X main.commit=$(COMMIT) -X main.edition=oss',
+    'export GOEXPERIMENT := jsonv2',
+    '',
+    'build:',
+    '\tCGO_ENABLED=0 go build -tags "prod sqlite" -ldflags "$(LDFLAGS)" -o bin/api ./cmd/api',
+    'tool:',
+    '\tgo build -o bin/tool ./cmd/tool',
+    '',
+  ].join('\n');
+  it('reads a Makefile: exported GOEXPERIMENT, the env prefix, tags and -X values, each with file:line', () => {
+    const r = detectBuildRecipe(memoryProject({ Makefile: MAKEFILE }), './cmd/api');
+    assert.equal(r?.source, 'Makefile:7');
+    assert.deepEqual(
+      r?.env.map((e) => [e.name, e.value, e.source]),
+      [
+        ['GOEXPERIMENT', 'jsonv2', 'Makefile:4'],
+        ['CGO_ENABLED', '0', 'Makefile:7'],
+      ],
+    );
+    assert.deepEqual(r?.tags?.value, ['prod', 'sqlite']);
+    // The version becomes the VERSION build argument; a value a shell computes is left out, and said so.
+    assert.deepEqual(r?.ldflags?.value, ['-X main.version=${VERSION}', '-X main.edition=oss']);
+    assert.deepEqual(r?.dropped, ['-X main.commit (a shell command: $(COMMIT))']);
+    // Another main's line is its own: no tags, no experiment from the line.
+    assert.equal(detectBuildRecipe(memoryProject({ Makefile: MAKEFILE }), './cmd/tool')?.tags, undefined);
+    assert.equal(detectBuildRecipe(memoryProject({ Makefile: MAKEFILE }), '.'), undefined);
+  });
+  it('reads a Taskfile.yml task and a .goreleaser.yaml build', () => {
+    const taskfile = [
+      "version: '3'",
+      'vars:',
+      '  EDITION: oss',
+      'env:',
+      '  GOEXPERIMENT: jsonv2',
+      'tasks:',
+      '  build:',
+      '    cmds:',
+      '      - go build -tags=prod -ldflags="-s -w -X main.edition={{.EDITION}} -X main.version={{.VERSION}}" .',
+      '',
+    ].join('\n');
+    const t = detectBuildRecipe(memoryProject({ 'Taskfile.yml': taskfile }), '.');
+    assert.equal(t?.source, 'Taskfile.yml:9');
+    assert.deepEqual(
+      t?.env.map((e) => `${e.name}=${e.value} ${e.source}`),
+      ['GOEXPERIMENT=jsonv2 Taskfile.yml:5'],
+    );
+    assert.deepEqual(t?.tags?.value, ['prod']);
+    assert.deepEqual(t?.ldflags?.value, ['-X main.edition=oss', '-X main.version=${VERSION}']);
+    const goreleaser = [
+      'builds:',
+      '  - id: server',
+      '    main: ./cmd/server',
+      '    env: [CGO_ENABLED=0, GOEXPERIMENT=jsonv2]',
+      '    flags: [-trimpath, -tags=netcgo]',
+      '    ldflags:',
+      '      - -s -w -X main.version={{.Version}} -X main.commit={{.Commit}}',
+      '',
+    ].join('\n');
+    const g = detectBuildRecipe(memoryProject({ '.goreleaser.yaml': goreleaser }), './cmd/server');
+    assert.equal(g?.source, '.goreleaser.yaml:2');
+    assert.deepEqual(
+      g?.env.map((e) => `${e.name}=${e.value}`),
+      ['GOEXPERIMENT=jsonv2', 'CGO_ENABLED=0'],
+    );
+    assert.deepEqual(g?.tags?.value, ['netcgo']);
+    assert.deepEqual(g?.ldflags?.value, ['-X main.version=${VERSION}']);
+    assert.deepEqual(g?.dropped, ['-X main.commit (set by the release tool: {{.Commit}})']);
+  });
+  it('the plan builds and tests with them: GOEXPERIMENT in the deps stage, tags in build and test', () => {
+    const p = memoryProject({
+      'go.mod': mod(),
+      'main.go': MAIN,
+      Makefile: '\nbuild:\n\tGOEXPERIMENT=jsonv2 go build -tags prod -o app .\n',
+    });
+    const recipe = detectBuildRecipe(p, '.');
+    const plan = planGo(detectGo(p), detectServe(p, '.'), {
+      runtime: 'distroless',
+      main: '.',
+      binary: 'svc',
+      cgo: false,
+      port: 8080,
+      healthPath: '/',
+      service: 'svc',
+      recipe,
+    });
+    assert.match(String(plan.dockerfile.depsEnv), /GOEXPERIMENT=jsonv2/);
+    assert.match(String(plan.dockerfile.build), /go build -trimpath -tags prod -ldflags="-s -w -X main\.version=\$\{VERSION\}"/);
+    assert.match(String(plan.dockerfile.test), /go vet -tags prod \.\/\.\.\. && go test -tags prod \.\/\.\.\./);
   });
 });

@@ -35,7 +35,9 @@ describe('dockerstack:go', () => {
       .onGenerator(captureLog(lines));
     result.assertFileContent('Dockerfile', /-o \/out\/api \.\/cmd\/api$/m);
     assert.ok(
-      lines.some((l) => /main \.\/cmd\/api <- serves: cmd\/api\/main\.go:19 srv\.ListenAndServe; \.\/cmd\/worker is a CLI \(no listener\)/.test(l)),
+      lines.some((l) =>
+        /main \.\/cmd\/api <- serves: cmd\/api\/main\.go:19 srv\.ListenAndServe; \.\/cmd\/worker is a CLI \(no listener\)/.test(l),
+      ),
       lines.join('\n'),
     );
     result.assertFile(['.dockerignore', 'compose.yaml', 'secrets/.gitignore', 'secrets/netrc', 'secrets/app_secret.txt']);

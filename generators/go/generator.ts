@@ -12,6 +12,7 @@ import { ServiceGenerator, type ServiceOptions } from '../../lib/service-generat
 import { binaryName, detectGo, detectServe, type GoFacts, goServiceName, normalizeMain, rolesSource, type ServeFacts } from './detect.ts';
 import { type CgoChoice, GO_OPTIONS } from './options.ts';
 import { type GoPlan, planGo } from './plan.ts';
+import { type BuildRecipe, detectBuildRecipe } from './recipe.ts';
 
 export default class GoGenerator extends ServiceGenerator {
   protected readonly language = 'go';
@@ -20,6 +21,7 @@ export default class GoGenerator extends ServiceGenerator {
   private main!: Fact<string>;
   private serve!: ServeFacts;
   private ownDockerfile = false;
+  private recipe?: BuildRecipe;
 
   constructor(args: string[], options: ServiceOptions) {
     super(args, options);
@@ -44,6 +46,7 @@ export default class GoGenerator extends ServiceGenerator {
     this.serve = detectServe(diskProject(this.destinationRoot()), this.main.value, this.facts.module.value);
     const serve = this.serve;
     const f = this.facts;
+    this.recipe = f.workspace ? undefined : detectBuildRecipe(diskProject(this.destinationRoot()), this.main.value);
     await this.resolveAnswers(GO_OPTIONS, {
       runtime: fact('distroless', 'default'),
       port: serve.port,
@@ -98,7 +101,9 @@ export default class GoGenerator extends ServiceGenerator {
     const f = this.facts;
     const main = this.main.value;
     const cgoChoice = String(a.cgo.value) as CgoChoice;
-    const cgo = cgoChoice === 'auto' ? f.cgo.value.length > 0 : cgoChoice === 'on';
+    // auto: the repository's own build says CGO_ENABLED, else the module's needs decide.
+    const repoCgo = this.recipe?.env.find((e) => e.name === 'CGO_ENABLED');
+    const cgo = cgoChoice === 'auto' ? (repoCgo ? repoCgo.value === '1' : f.cgo.value.length > 0) : cgoChoice === 'on';
     const serve = this.serve;
     const goprivate = a.goprivate?.value ? String(a.goprivate.value) : undefined;
     if (goprivate !== undefined && !/^[\w.*/,-]+$/.test(goprivate))
@@ -115,10 +120,15 @@ export default class GoGenerator extends ServiceGenerator {
       service,
       goprivate,
       ownDockerfile: this.ownDockerfile,
+      recipe: this.recipe,
     });
     this.saveAnswers(GO_OPTIONS);
     if (!this.options.check && this.main.source !== f.mains.source) this.config.set('main', main);
     const warnings = [...f.warnings];
+    if (cgoChoice === 'auto' && repoCgo && !cgo && f.cgo.value.length)
+      warnings.push(
+        `${repoCgo.source} builds with CGO_ENABLED=0, but the module needs cgo (${f.cgo.value.join(', ')}): pass --cgo on to build with it`,
+      );
     if (cgoChoice === 'off' && f.cgo.value.length)
       warnings.push(`--cgo off, but the module needs cgo (${f.cgo.value.join(', ')}): the binary may fail at run time`);
     if (cgo && runtime !== 'distroless')
@@ -150,8 +160,9 @@ export default class GoGenerator extends ServiceGenerator {
         {
           label: 'cgo',
           value: cgo ? 'on' : 'off',
-          source: cgoChoice === 'auto' ? f.cgo.source : `--cgo ${cgoChoice}`,
+          source: cgoChoice !== 'auto' ? `--cgo ${cgoChoice}` : repoCgo ? `${repoCgo.source} CGO_ENABLED=${repoCgo.value}` : f.cgo.source,
         },
+        ...recipeFacts(this.recipe),
         { label: 'port', value: String(a.port.value), source: a.port.source },
         { label: 'healthcheck', value: String(a['health-path'].value), source: a['health-path'].source },
         {
@@ -177,6 +188,20 @@ export default class GoGenerator extends ServiceGenerator {
       '# Credentials for private Go modules (netrc format), e.g.\n# machine github.com login x-access-token password <token>\n',
     );
   }
+}
+
+/** The repository's build, as facts: GOEXPERIMENT, tags, and the -X values kept and left out. */
+function recipeFacts(recipe: BuildRecipe | undefined) {
+  if (!recipe) return [];
+  const experiment = recipe.env.find((e) => e.name === 'GOEXPERIMENT');
+  const dropped = recipe.dropped.length ? `left out: ${recipe.dropped.join('; ')}` : undefined;
+  return [
+    ...(experiment ? [{ label: 'goexperiment', value: experiment.value, source: experiment.source }] : []),
+    ...(recipe.tags ? [{ label: 'tags', value: recipe.tags.value.join(','), source: recipe.tags.source }] : []),
+    ...(recipe.ldflags || dropped
+      ? [{ label: 'ldflags', value: ['-s -w', ...(recipe.ldflags?.value ?? [])].join(' '), source: recipe.source, note: dropped }]
+      : []),
+  ];
 }
 
 /** `go env GOPRIVATE` in the project (the developer's Go settings), when Go is installed. */

@@ -9,6 +9,7 @@ import { ALPINE, type GoRuntime, goBuildImage, goRuntimeImage, NONROOT } from '.
 import { ociLabels } from '../../lib/labels.ts';
 import type { GoFacts, ServeFacts } from './detect.ts';
 import { PROBE_PATH, probeRun } from './probe.ts';
+import type { BuildRecipe } from './recipe.ts';
 
 export interface GoAnswers {
   runtime: GoRuntime;
@@ -21,6 +22,8 @@ export interface GoAnswers {
   healthPath: string;
   service: string;
   goprivate?: string;
+  /** The repository's own build of this main (Makefile, Taskfile.yml, .goreleaser.yaml): env and flags. */
+  recipe?: BuildRecipe;
   /** One of several servers of the module: its Dockerfile is in its own folder, built from the module's. */
   ownDockerfile?: boolean;
 }
@@ -73,9 +76,18 @@ export function planGo(facts: GoFacts, serve: ServeFacts, answers: GoAnswers): G
   if (vendored) depsEnv.push('GOFLAGS=-mod=vendor');
   if (answers.goprivate) depsEnv.push(`GOPRIVATE=${answers.goprivate}`);
 
+  // The repository's build: its GOEXPERIMENT (for the tests too), tags and literal -X values.
+  const recipe = answers.recipe;
+  const experiment = recipe?.env.find((e) => e.name === 'GOEXPERIMENT');
+  if (experiment) depsEnv.push(`GOEXPERIMENT=${experiment.value}`);
+  const repoTags = recipe?.tags?.value ?? [];
   const targetEnv = cross ? 'GOOS=$TARGETOS GOARCH=$TARGETARCH ' : '';
-  const tags = staticCgo ? ' -tags netgo,osusergo' : '';
-  const ldflags = `-s -w -X main.version=\${VERSION}${staticCgo ? ' -linkmode=external -extldflags=-static' : ''}`;
+  const tagList = [...(staticCgo ? ['netgo', 'osusergo'] : []), ...repoTags];
+  const tags = tagList.length ? ` -tags ${tagList.join(',')}` : '';
+  const xflags = recipe?.ldflags?.value ?? [];
+  const versionFlag = xflags.some((x) => x.endsWith('=${VERSION}')) ? [] : ['-X main.version=${VERSION}'];
+  const ldflags = `-s -w ${[...versionFlag, ...xflags].join(' ')}${staticCgo ? ' -linkmode=external -extldflags=-static' : ''}`;
+  const testTags = repoTags.length ? ` -tags ${repoTags.join(',')}` : '';
   const buildCmd = `${targetEnv}go build -trimpath${tags} -ldflags="${ldflags}" -o /out/${answers.binary} ${main}`;
 
   // scratch has nothing: CA certificates, time zones and a passwd entry for the user come from the build stage.
@@ -126,7 +138,16 @@ export function planGo(facts: GoFacts, serve: ServeFacts, answers: GoAnswers): G
     probe: probeRun(targetEnv),
     rootfs: rootfs.length ? `RUN ${rootfs.join(' \\\n    && ')}` : undefined,
     build: runWithMounts([MOD_CACHE, BUILD_CACHE, secret], buildCmd),
-    test: runWithMounts([MOD_CACHE, BUILD_CACHE, secret], `go vet ./${inWs('...')} && go test ./${inWs('...')}`),
+    recipeComment: recipe
+      ? `As the repository builds it (${recipe.source}): ${[
+          ...(experiment ? [`GOEXPERIMENT=${experiment.value} (deps stage)`] : []),
+          ...(repoTags.length ? [`-tags ${repoTags.join(',')}`] : []),
+          ...(xflags.length ? ['its -X values'] : []),
+        ].join(
+          ', ',
+        )}${recipe.dropped.length ? `; left out: ${recipe.dropped.map((d) => d.replace(/ \(.*$/, '')).join(', ')} (computed by a shell or the release tool)` : ''}.`
+      : undefined,
+    test: runWithMounts([MOD_CACHE, BUILD_CACHE, secret], `go vet${testTags} ./${inWs('...')} && go test${testTags} ./${inWs('...')}`),
     runtimeImage: image.ref,
     runtime,
     libc,
