@@ -114,6 +114,18 @@ function httpGet(url: string): Promise<number> {
   );
 }
 
+/** Runs a container's grpc_health_probe on the host (`docker cp` it out), against an address the host reaches. */
+async function hostGrpcProbe(container: string, probe: string, addr: string): Promise<{ code: number; out: string }> {
+  const dir = mkdtempSync(join(tmpdir(), 'dockerstack-grpc-probe-'));
+  try {
+    const copied = await docker(['cp', `${container}:${probe}`, join(dir, 'probe')]);
+    if (copied.code !== 0) return { code: 1, out: `docker cp failed: ${tail(copied.out, 2)}` };
+    return await sh(join(dir, 'probe'), [`-addr=${addr}`, '-connect-timeout=3s', '-rpc-timeout=3s']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 async function secretInImage(tag: string, secret: string): Promise<string | undefined> {
   const history = await docker(['history', '--no-trunc', tag]);
   if (history.out.includes(secret)) return 'docker history';
@@ -213,10 +225,18 @@ async function runCase(combination: Combination, full: boolean): Promise<CaseRes
     add('healthy', health.status.startsWith('healthy'), `${health.status} after ${(health.ms / 1000).toFixed(1)}s`);
     if (!health.status.startsWith('healthy')) result.log = tail((await docker(['logs', name])).out);
     const hostPort = (await docker(['port', name, String(port)])).out.trim().split('\n')[0]?.split(':').pop();
-    // The healthcheck's own URL, requested from the host through the published port.
-    const healthPath = /http:\/\/127\.0\.0\.1:\d+(\/[^'" ]*)/.exec(dockerfile)?.[1] ?? '/';
-    const status = await httpGet(`http://127.0.0.1:${hostPort}${healthPath}`);
-    add('answers from the host', status >= 200 && status < 400, `GET ${healthPath} -> ${status}`);
+    const grpcProbe = /^\s*CMD \["(\/[^"]*grpc_health_probe)", "-addr=127\.0\.0\.1:\d+"\]/m.exec(dockerfile)?.[1];
+    if (grpcProbe) {
+      // A gRPC server: no HTTP. The image's own grpc_health_probe (a static binary), copied out and run on the
+      // host against the published port: the same grpc.health.v1 Check the healthcheck makes, from outside.
+      const probe = await hostGrpcProbe(name, grpcProbe, `127.0.0.1:${hostPort}`);
+      add('answers from the host', probe.code === 0, `grpc_health_probe -addr=127.0.0.1:${hostPort} -> ${tail(probe.out, 1)}`);
+    } else {
+      // The healthcheck's own URL, requested from the host through the published port.
+      const healthPath = /http:\/\/127\.0\.0\.1:\d+(\/[^'" ]*)/.exec(dockerfile)?.[1] ?? '/';
+      const status = await httpGet(`http://127.0.0.1:${hostPort}${healthPath}`);
+      add('answers from the host', status >= 200 && status < 400, `GET ${healthPath} -> ${status}`);
+    }
 
     const user = finalUser(dockerfile) ?? '';
     const configured = (await docker(['inspect', '-f', '{{.Config.User}}', tag])).out.trim();

@@ -394,3 +394,57 @@ describe('go build recipe (Makefile, Taskfile.yml, .goreleaser.yaml)', () => {
     assert.match(String(plan.dockerfile.test), /go vet -tags prod \.\/\.\.\. && go test -tags prod \.\/\.\.\./);
   });
 });
+
+describe('go gRPC servers', () => {
+  const GRPC = [
+    'package main',
+    '',
+    'import (',
+    '\t"net"',
+    '',
+    '\t"google.golang.org/grpc"',
+    '\t"google.golang.org/grpc/health"',
+    '\thealthpb "google.golang.org/grpc/health/grpc_health_v1"',
+    ')',
+    '',
+    'func main() {',
+    '\tlis, _ := net.Listen("tcp", ":50051")',
+    '\ts := grpc.NewServer()',
+    '\thealthpb.RegisterHealthServer(s, health.NewServer())',
+    '\t_ = s.Serve(lis)',
+    '}',
+    '',
+  ].join('\n');
+  it('a server that registers grpc.health.v1 is probed with grpc_health_probe, exec form, on its net.Listen port', () => {
+    const p = memoryProject({ 'go.mod': mod(), 'main.go': GRPC });
+    const serve = detectServe(p, '.');
+    assert.equal(serve.port.value, 50051);
+    assert.equal(serve.port.source, 'main.go:12');
+    assert.equal(serve.grpcHealth?.source, 'main.go:14 healthpb.RegisterHealthServer');
+    const plan = planGo(detectGo(p), serve, {
+      runtime: 'distroless',
+      main: '.',
+      binary: 'svc',
+      cgo: false,
+      port: 50051,
+      healthPath: '/',
+      service: 'svc',
+    });
+    assert.deepEqual(plan.service.healthcheck.test, ['CMD', '/grpc_health_probe', '-addr=127.0.0.1:50051']);
+    assert.match(String(plan.dockerfile.healthcheck), /CMD \["\/grpc_health_probe", "-addr=127\.0\.0\.1:50051"\]$/);
+    // Built from the module proxy's source in the build stage (go mod download, then go build in its folder).
+    assert.match(
+      String(plan.dockerfile.probe),
+      /go mod download github\.com\/grpc-ecosystem\/grpc-health-probe@\$\{GRPC_HEALTH_PROBE_VERSION\}/,
+    );
+    assert.match(
+      String(plan.dockerfile.probe),
+      /CGO_ENABLED=0 go -C "\$\(go env GOMODCACHE\)\/github\.com\/grpc-ecosystem\/grpc-health-probe@/,
+    );
+    assert.ok((plan.dockerfile.copies as string[]).includes('COPY --from=build --chown=0:0 /out/grpc_health_probe /grpc_health_probe'));
+  });
+  it('an HTTP server keeps the HTTP probe; a health server in a comment does not count', () => {
+    const p = memoryProject({ 'go.mod': mod(), 'main.go': `${MAIN}// healthpb.RegisterHealthServer(s, h)\n` });
+    assert.equal(detectServe(p, '.').grpcHealth, undefined);
+  });
+});

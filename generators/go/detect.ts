@@ -65,6 +65,8 @@ export interface ServeFacts {
   healthPath: Fact<string>;
   /** Folders the binary reads at run time (not //go:embed'ed): copied into the runtime image. */
   assets: Fact<string[]>;
+  /** A gRPC server that registers grpc.health.v1: probed with grpc_health_probe instead of HTTP. */
+  grpcHealth?: Fact<true>;
 }
 
 /** Modules that only build with cgo (they compile C code or link a C library). */
@@ -339,7 +341,15 @@ export function detectServe(project: ProjectFiles, main: string, module = readGo
   }
   healthPath ??= fact('/', 'default (no /healthz, /health, /livez or /readyz route found)');
 
-  return { port, portEnv, healthPath, assets: detectAssets(project, texts) };
+  let grpcHealth: Fact<true> | undefined;
+  for (const [file, text] of texts) {
+    const m = /\b[\w.]*RegisterHealthServer\(|\bhealth\.NewServer\(\)/.exec(blankComments(text));
+    if (m) {
+      grpcHealth = fact(true, `${file}:${lineOf(text, m.index)} ${m[0].replace(/\($/, '').replace(/\(\)$/, '')}`);
+      break;
+    }
+  }
+  return { port, portEnv, healthPath, assets: detectAssets(project, texts), ...(grpcHealth ? { grpcHealth } : {}) };
 }
 
 /** Root folders of run-time files, minus those a //go:embed directive compiles into the binary. */

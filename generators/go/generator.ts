@@ -164,7 +164,14 @@ export default class GoGenerator extends ServiceGenerator {
         },
         ...recipeFacts(this.recipe),
         { label: 'port', value: String(a.port.value), source: a.port.source },
-        { label: 'healthcheck', value: String(a['health-path'].value), source: a['health-path'].source },
+        serve.grpcHealth
+          ? {
+              label: 'probe',
+              value: 'grpc',
+              source: serve.grpcHealth.source,
+              note: `grpc_health_probe -addr=127.0.0.1:${a.port.value}, grpc.health.v1`,
+            }
+          : { label: 'healthcheck', value: String(a['health-path'].value), source: a['health-path'].source },
         {
           label: 'assets',
           value: serve.assets.value.length ? serve.assets.value.join(', ') : 'none',

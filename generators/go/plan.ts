@@ -4,11 +4,11 @@ import { posix } from 'node:path';
 import type { ServiceSpec } from '../../lib/compose.ts';
 import { cacheMount, runWithMounts, secretMount } from '../../lib/dockerfile.ts';
 import { COMMON_IGNORES, everywhere, type IgnoreGroup, keepCopied, manifestsOnly } from '../../lib/dockerignore.ts';
-import { binaryProbe, dockerfileHealthcheck, execForm } from '../../lib/healthcheck.ts';
+import { binaryProbe, dockerfileHealthcheck, execForm, grpcProbe } from '../../lib/healthcheck.ts';
 import { ALPINE, type GoRuntime, goBuildImage, goRuntimeImage, NONROOT } from '../../lib/images.ts';
 import { ociLabels } from '../../lib/labels.ts';
 import type { GoFacts, ServeFacts } from './detect.ts';
-import { PROBE_PATH, probeRun } from './probe.ts';
+import { GRPC_PROBE, grpcProbeCommand, PROBE_PATH, probeRun } from './probe.ts';
 import type { BuildRecipe } from './recipe.ts';
 
 export interface GoAnswers {
@@ -68,6 +68,9 @@ export function planGo(facts: GoFacts, serve: ServeFacts, answers: GoAnswers): G
 
   const args = [{ name: 'GO_VERSION', value: version.tag }];
   if (runtime === 'alpine') args.push({ name: 'ALPINE_VERSION', value: ALPINE.version });
+  // A gRPC server with grpc.health.v1 is probed with grpc_health_probe (a pinned module version).
+  const grpc = Boolean(serve.grpcHealth);
+  if (grpc) args.push({ name: GRPC_PROBE.arg, value: GRPC_PROBE.version });
   const image = goRuntimeImage(runtime, libc, '${ALPINE_VERSION}');
   const { uid, gid } = image.user;
   const secret = secretMount(NETRC.id, NETRC.target);
@@ -107,13 +110,15 @@ export function planGo(facts: GoFacts, serve: ServeFacts, answers: GoAnswers): G
 
   const chown = `--chown=${uid}:${gid}`;
   const copies = [
-    `COPY --from=build ${PROBE_PATH.replace(/^.*\//, '/out/')} ${PROBE_PATH}`,
+    grpc
+      ? `COPY --from=build --chown=0:0 /out/grpc_health_probe ${GRPC_PROBE.path}`
+      : `COPY --from=build ${PROBE_PATH.replace(/^.*\//, '/out/')} ${PROBE_PATH}`,
     ...(rootfs.length ? ['COPY --from=build --chown=0:0 /out/rootfs/ /'] : []),
     `COPY --from=build ${chown} /out/${answers.binary} /app/${answers.binary}`,
     ...serve.assets.value.map((dir) => `COPY ${chown} ${inWs(dir)} ./${dir}`),
   ];
   const env = [...(serve.portEnv ? [`PORT=${answers.port}`] : []), ...(runtime !== 'distroless' ? [`ZONEINFO=${ZONEINFO}`] : [])];
-  const health = binaryProbe(PROBE_PATH, answers.port, answers.healthPath);
+  const health = grpc ? grpcProbe(GRPC_PROBE.path, answers.port) : binaryProbe(PROBE_PATH, answers.port, answers.healthPath);
 
   const dockerfile = {
     name: answers.service,
@@ -134,8 +139,11 @@ export function planGo(facts: GoFacts, serve: ServeFacts, answers: GoAnswers): G
     depsFrom: `FROM ${cross ? '--platform=$BUILDPLATFORM ' : ''}${goBuildImage('${GO_VERSION}')} AS deps`,
     depsEnv: `ENV ${depsEnv.join(' \\\n    ')}`,
     download: vendored ? undefined : runWithMounts([MOD_CACHE, secret], 'go mod download'),
-    targetArgs: cross ? ['ARG TARGETOS', 'ARG TARGETARCH'] : [],
-    probe: probeRun(targetEnv),
+    targetArgs: [...(cross ? ['ARG TARGETOS', 'ARG TARGETARCH'] : []), ...(grpc ? [`ARG ${GRPC_PROBE.arg}`] : [])],
+    probeComment: grpc
+      ? `The probe: grpc_health_probe ${GRPC_PROBE.version}, static, for the gRPC health service (the runtime image has no shell).`
+      : 'The probe: a tiny static program that GETs the health URL (the runtime image has no shell, curl or wget).',
+    probe: grpc ? runWithMounts([MOD_CACHE, BUILD_CACHE], grpcProbeCommand(targetEnv)) : probeRun(targetEnv),
     rootfs: rootfs.length ? `RUN ${rootfs.join(' \\\n    && ')}` : undefined,
     build: runWithMounts([MOD_CACHE, BUILD_CACHE, secret], buildCmd),
     recipeComment: recipe
