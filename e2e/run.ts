@@ -126,6 +126,13 @@ async function hostGrpcProbe(container: string, probe: string, addr: string): Pr
   }
 }
 
+function httpText(url: string): Promise<string> {
+  return fetch(url, { signal: AbortSignal.timeout(5000) }).then(
+    (r) => r.text(),
+    (e: Error) => `error: ${e.message}`,
+  );
+}
+
 async function secretInImage(tag: string, secret: string): Promise<string | undefined> {
   const history = await docker(['history', '--no-trunc', tag]);
   if (history.out.includes(secret)) return 'docker history';
@@ -160,6 +167,7 @@ async function runCase(combination: Combination, full: boolean): Promise<CaseRes
   const secret = `dockerstack-secret-${randomBytes(12).toString('hex')}`;
   const secretDir = mkdtempSync(join(tmpdir(), 'dockerstack-secrets-'));
   const secretFile = writeSecrets(secretDir, secret);
+  const volumes: string[] = [];
   try {
     add('generate', true);
     const dockerfile = readFileSync(service.dockerfile, 'utf8');
@@ -199,13 +207,24 @@ async function runCase(combination: Combination, full: boolean): Promise<CaseRes
     // Run it as compose would: read-only root, tmpfs /tmp, no capabilities, no new privileges.
     const port = containerPort(dockerfile);
     const tmpfs = (readFileSync(join(dir, 'compose.yaml'), 'utf8').match(/^ {6}- (\/\S+)$/gm) ?? []).map((l) => l.trim().slice(2));
-    const run = await docker([
+    // Named volumes compose.yaml mounts (data the service writes), one per case: an empty volume takes the
+    // owner of the folder the image has at that path, as in Compose.
+    const composed = parse(readFileSync(join(dir, 'compose.yaml'), 'utf8')) as { services?: Record<string, { volumes?: string[] }> };
+    const mounts = Object.values(composed.services ?? {})
+      .flatMap((svc) => svc.volumes ?? [])
+      .map((v) => {
+        const [volume, target] = v.split(':');
+        return { volume: `${name}-${volume}`, target };
+      });
+    volumes.push(...mounts.map((m) => m.volume));
+    const runArgs = (container: string) => [
       'run',
       '-d',
       '--name',
-      name,
+      container,
       '--read-only',
       ...tmpfs.flatMap((t) => ['--tmpfs', `${t}:mode=1777`]),
+      ...mounts.flatMap((m) => ['-v', `${m.volume}:${m.target}`]),
       '--cap-drop',
       'ALL',
       '--security-opt',
@@ -216,7 +235,8 @@ async function runCase(combination: Combination, full: boolean): Promise<CaseRes
       '-p',
       `127.0.0.1::${port}`,
       tag,
-    ]);
+    ];
+    const run = await docker(runArgs(name));
     if (run.code !== 0) {
       add('run', false, tail(run.out));
       return result;
@@ -250,6 +270,22 @@ async function runCase(combination: Combination, full: boolean): Promise<CaseRes
 
     const stop = await docker(['stop', '-t', '10', name]);
     add('stops on SIGTERM < 5s', stop.code === 0 && stop.ms < 5000, `${(stop.ms / 1000).toFixed(1)}s`);
+
+    // Data kept across a new container on the same volumes (fixture.json e2e.restartKeeps: a GET path and its answer).
+    const keeps = combination.fixture.e2e.restartKeeps as { path: string; expect: string } | undefined;
+    if (keeps) {
+      const second = `${name}-again`;
+      const again = await docker(runArgs(second));
+      const healthy = again.code === 0 && (await waitHealthy(second, 120_000)).status.startsWith('healthy');
+      const againPort = (await docker(['port', second, String(port)])).out.trim().split('\n')[0]?.split(':').pop();
+      const body = healthy ? await httpText(`http://127.0.0.1:${againPort}${keeps.path}`) : `not healthy: ${tail(again.out, 2)}`;
+      add(
+        'new container keeps the data',
+        body.trim() === keeps.expect,
+        `${mounts.map((m) => m.target).join(', ')}; GET ${keeps.path} -> ${body.trim()} (want ${keeps.expect})`,
+      );
+      await docker(['rm', '-f', second]);
+    }
 
     const leak = await secretInImage(tag, secret);
     add('build secret not in image', leak === undefined, leak);
@@ -298,6 +334,7 @@ async function runCase(combination: Combination, full: boolean): Promise<CaseRes
     return result;
   } finally {
     await docker(['rm', '-f', name]);
+    if (volumes.length) await docker(['volume', 'rm', '-f', ...volumes]);
     rmSync(root, { recursive: true, force: true });
     rmSync(secretDir, { recursive: true, force: true });
   }

@@ -30,6 +30,8 @@ export interface ServiceSpec {
   environment: Record<string, string>;
   /** Writable paths on a read-only root filesystem. */
   tmpfs: string[];
+  /** Named volumes for the data the service writes (kept across restarts), mounted at `target`. */
+  volumes?: Array<{ name: string; target: string }>;
   /** false when the image already runs an init as PID 1 (not needed twice, but harmless). */
   init: boolean;
   /** Backing services it waits for (healthy) before it starts. */
@@ -73,6 +75,7 @@ export function serviceMapping(spec: ServiceSpec): Record<string, unknown> {
     init: spec.init,
     read_only: true,
     tmpfs: spec.tmpfs,
+    ...(spec.volumes?.length ? { volumes: spec.volumes.map((v) => `${v.name}:${v.target}`) } : {}),
     cap_drop: ['ALL'],
     security_opt: ['no-new-privileges:true'],
     restart: 'unless-stopped',
@@ -165,7 +168,7 @@ export function mergeCompose(
     const top = doc.get('secrets') as YAMLMap;
     for (const secret of secrets) if (!top.has(secret.name)) top.set(secret.name, doc.createNode({ file: secret.file }));
   }
-  const volumes = backing.flatMap((b) => b.volumes);
+  const volumes = [...specs.flatMap((s) => (s.volumes ?? []).map((v) => v.name)), ...backing.flatMap((b) => b.volumes)];
   if (volumes.length) {
     if (!isMap(doc.get('volumes'))) doc.set('volumes', doc.createNode({}));
     const top = doc.get('volumes') as YAMLMap;

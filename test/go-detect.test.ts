@@ -141,6 +141,8 @@ describe('go port, healthcheck and assets', () => {
       memoryProject({
         'go.mod': mod(),
         'main.go': `package main\n\nimport "embed"\n\n//go:embed static/*\nvar files embed.FS\n\n${MAIN.replace('package main\n', '')}`,
+        'load.go':
+          'package main\n\nfunc load() {\n\t_ = template.ParseGlob("templates/*.html")\n\t_, _ = os.ReadDir("migrations")\n\t_ = http.Dir("static")\n}\n',
         'static/app.css': '',
         'templates/index.html': '',
         'migrations/001.sql': '',
@@ -446,5 +448,67 @@ describe('go gRPC servers', () => {
   it('an HTTP server keeps the HTTP probe; a health server in a comment does not count', () => {
     const p = memoryProject({ 'go.mod': mod(), 'main.go': `${MAIN}// healthpb.RegisterHealthServer(s, h)\n` });
     assert.equal(detectServe(p, '.').grpcHealth, undefined);
+  });
+});
+
+describe('go files read and written at run time', () => {
+  const SRC = [
+    'package main',
+    '',
+    'import (',
+    '\t"database/sql"',
+    '\t"html/template"',
+    '\t"net/http"',
+    '\t"os"',
+    ')',
+    '',
+    'func main() {',
+    '\tt := template.Must(template.ParseGlob("views/*.html"))',
+    '\thttp.Handle("/s/", http.FileServer(http.Dir("./public")))',
+    '\tcfg, _ := os.ReadFile("settings/app.toml")',
+    '\tdb, _ := sql.Open("sqlite3", "file:var/app.db?_fk=1")',
+    '\t_ = os.MkdirAll("uploads/avatars", 0o750)',
+    '\tmem, _ := sql.Open("sqlite3", ":memory:")',
+    '\tlog, _ := os.OpenFile("app.log", os.O_CREATE|os.O_WRONLY, 0o640)',
+    '\t_, _, _, _, _ = t, cfg, db, mem, log',
+    '\thttp.ListenAndServe(":8080", nil)',
+    '}',
+    '',
+  ].join('\n');
+  const files = {
+    'go.mod': mod(),
+    'main.go': SRC,
+    'views/index.html': '<p>hi</p>',
+    'public/site.css': 'body{}',
+    'settings/app.toml': 'x = 1',
+    'templates/unused.html': 'never read by the code',
+  };
+  it('copies the folders the code reads by path (not a fixed list), with file:line', () => {
+    const s = detectServe(memoryProject(files), '.');
+    assert.deepEqual(s.assets.value, ['views', 'public', 'settings']);
+    assert.equal(s.assets.source, 'main.go:11 template.ParseGlob, main.go:12 http.Dir, main.go:13 os.ReadFile');
+  });
+  it('gives the folders it writes a named volume, and warns about a file written in the working folder', () => {
+    const s = detectServe(memoryProject(files), '.');
+    assert.deepEqual(
+      s.writes.map((w) => `${w.dir} ${w.source}`),
+      ['var main.go:14 sql.Open', 'uploads main.go:15 os.MkdirAll'],
+    );
+    assert.match(s.writeWarnings.join('\n'), /main\.go:17 os\.OpenFile writes app\.log in the working folder/);
+    const plan = planGo(detectGo(memoryProject(files)), s, {
+      runtime: 'distroless',
+      main: '.',
+      binary: 'svc',
+      cgo: false,
+      port: 8080,
+      healthPath: '/',
+      service: 'svc',
+    });
+    assert.deepEqual(plan.service.volumes, [
+      { name: 'svc-var', target: '/app/var' },
+      { name: 'svc-uploads', target: '/app/uploads' },
+    ]);
+    assert.equal(plan.dockerfile.writable, 'RUN mkdir -p /out/writable/var /out/writable/uploads');
+    assert.ok((plan.dockerfile.copies as string[]).includes('COPY --from=build --chown=65532:65532 /out/writable/var ./var'));
   });
 });

@@ -65,6 +65,10 @@ export interface ServeFacts {
   healthPath: Fact<string>;
   /** Folders the binary reads at run time (not //go:embed'ed): copied into the runtime image. */
   assets: Fact<string[]>;
+  /** Folders it creates files in at run time (a SQLite file, uploads, logs): named volumes. */
+  writes: WrittenDir[];
+  /** Files it writes where no volume can keep them. */
+  writeWarnings: string[];
   /** A gRPC server that registers grpc.health.v1: probed with grpc_health_probe instead of HTTP. */
   grpcHealth?: Fact<true>;
 }
@@ -86,9 +90,6 @@ export const CGO_MODULES = [
 ];
 /** cgo modules that link C++ (libstdc++ at run time). */
 const CXX_MODULES = ['github.com/tecbot/gorocksdb', 'github.com/linxGnu/grocksdb'];
-
-/** Folders a Go service commonly reads at run time. */
-export const ASSET_DIRS = ['templates', 'static', 'public', 'web', 'assets', 'migrations', 'config', 'locales', 'i18n'];
 
 /** Parse go.mod; a file without a module line or with a bad go directive is an InputError. */
 export function parseGoMod(text: string): GoMod {
@@ -349,13 +350,59 @@ export function detectServe(project: ProjectFiles, main: string, module = readGo
       break;
     }
   }
-  return { port, portEnv, healthPath, assets: detectAssets(project, texts), ...(grpcHealth ? { grpcHealth } : {}) };
+  const writes = detectWrites(texts);
+  return {
+    port,
+    portEnv,
+    healthPath,
+    assets: detectAssets(project, texts),
+    writes: writes.dirs,
+    writeWarnings: writes.warnings,
+    ...(grpcHealth ? { grpcHealth } : {}),
+  };
 }
 
-/** Root folders of run-time files, minus those a //go:embed directive compiles into the binary. */
-function detectAssets(project: ProjectFiles, texts: ReadonlyArray<readonly [string, string]>): Fact<string[]> {
-  const present = ASSET_DIRS.filter((d) => project.list(d).length > 0);
+/** Calls that read files at run time; their relative string arguments name what the image must hold. */
+const READ_CALLS =
+  /\b(?:[\w.]*\.(?:ParseGlob|ParseFiles|LoadHTMLGlob|LoadHTMLFiles|Static|StaticFS|StaticFile)|http\.Dir|os\.DirFS|os\.ReadFile|os\.ReadDir|os\.Open|ioutil\.ReadFile|filepath\.Glob)\(/g;
+/** Calls that create files at run time: their folders need a writable volume (the root filesystem is read-only). */
+const WRITE_CALLS = /\b(?:os\.MkdirAll|os\.Mkdir|os\.Create|os\.WriteFile|os\.OpenFile|sql\.Open|sqlx\.Open|sqlx\.Connect|sqlite\.Open)\(/g;
+const SQLITE_DRIVERS = /^(sqlite3?|libsql)$/;
+
+/** The string literals of a call's arguments (up to its closing parenthesis), with their offsets. */
+function callStrings(code: string, open: number): Array<{ value: string; index: number }> {
+  const found: Array<{ value: string; index: number }> = [];
+  let depth = 0;
+  for (let i = open; i < code.length; i++) {
+    const c = code[i];
+    if (c === '(') depth++;
+    else if (c === ')' && --depth === 0) break;
+    else if (c === '"' || c === '`') {
+      const end = c === '"' ? /^"(?:[^"\\\n]|\\.)*"/.exec(code.slice(i)) : /^`[^`]*`/.exec(code.slice(i));
+      if (!end) break;
+      found.push({ value: end[0].slice(1, -1), index: i });
+      i += end[0].length - 1;
+    }
+  }
+  return found;
+}
+
+/** A relative file path as the program uses it (`./data/app.db`, `file:data/app.db?_fk=1`), else undefined. */
+function relativePath(value: string): string | undefined {
+  const path = value
+    .replace(/^file:/, '')
+    .replace(/\?.*$/, '')
+    .replace(/^\.\//, '');
+  if (!path || path.startsWith('/') || path.startsWith(':') || path.includes('://') || /[\s%{}]/.test(path)) return undefined;
+  return posix.normalize(path).startsWith('..') ? undefined : posix.normalize(path);
+}
+
+type Texts = ReadonlyArray<readonly [string, string]>;
+
+/** Folders (or root files) the code reads at run time by a relative path, minus those a //go:embed compiles in. */
+function detectAssets(project: ProjectFiles, texts: Texts): Fact<string[]> {
   const embedded = new Set<string>();
+  const read = new Map<string, string>(); // root entry -> source
   for (const [file, text] of texts) {
     for (const m of text.matchAll(/^\/\/go:embed\s+(.+)$/gm)) {
       for (const pattern of m[1].match(/"[^"]*"|`[^`]*`|\S+/g) ?? []) {
@@ -364,16 +411,64 @@ function detectAssets(project: ProjectFiles, texts: ReadonlyArray<readonly [stri
         embedded.add(rel.split('/')[0]);
       }
     }
+    const code = blankComments(text);
+    for (const call of code.matchAll(READ_CALLS)) {
+      for (const arg of callStrings(code, (call.index ?? 0) + call[0].length - 1)) {
+        const path = relativePath(arg.value);
+        const top = path?.split('/')[0];
+        if (!path || !top || read.has(top) || /[*?[]/.test(top)) continue;
+        // It is there to be copied: a folder, or a file at the root of the module.
+        if (project.list(top).length === 0 && !(top === path && project.exists(top))) continue;
+        read.set(top, `${file}:${lineOf(text, call.index ?? 0)} ${call[0].slice(0, -1)}`);
+      }
+    }
   }
-  const copied = present.filter((d) => !embedded.has(d));
-  const skipped = present.filter((d) => embedded.has(d));
-  if (copied.length === 0)
-    return fact([], skipped.length ? `${skipped.join(', ')} embedded with //go:embed` : 'no templates/, static/ or migrations/ folder');
-  return fact(
-    copied,
-    `${copied.map((d) => `${d}/`).join(', ')} in the module root`,
-    skipped.length ? `${skipped.join(', ')} embedded with //go:embed` : 'not //go:embed-ed: read at run time',
-  );
+  const copied = [...read.keys()].filter((d) => !embedded.has(d));
+  const skipped = [...embedded].filter((d) => project.list(d).length > 0);
+  const note = skipped.length ? `${skipped.join(', ')} embedded with //go:embed` : undefined;
+  if (copied.length === 0) return fact([], note ?? 'no templates/, static/ or migrations/ folder');
+  return fact(copied, copied.map((d) => read.get(d)).join(', '), note ?? 'not //go:embed-ed: read at run time');
+}
+
+/** A folder the program writes at run time: a named volume in compose.yaml, created in the image for the user. */
+export interface WrittenDir {
+  dir: string;
+  source: string;
+}
+
+/** Folders the code creates files in (SQLite databases, uploads, logs), by relative path; warnings for the rest. */
+export function detectWrites(texts: Texts): { dirs: WrittenDir[]; warnings: string[] } {
+  const dirs: WrittenDir[] = [];
+  const warnings: string[] = [];
+  for (const [file, text] of texts) {
+    const code = blankComments(text);
+    for (const call of code.matchAll(WRITE_CALLS)) {
+      const name = call[0].slice(0, -1);
+      const args = callStrings(code, (call.index ?? 0) + call[0].length - 1);
+      let value: string | undefined;
+      if (/\bOpen$|Connect$/.test(name) && name !== 'os.Open' && name !== 'os.OpenFile') {
+        // database/sql: the driver, then the data source; gorm's sqlite.Open: the data source only.
+        if (name === 'sqlite.Open') value = args[0]?.value;
+        else if (args[0] && SQLITE_DRIVERS.test(args[0].value)) value = args[1]?.value;
+      } else if (name === 'os.OpenFile') {
+        const flags = code.slice(call.index ?? 0, (call.index ?? 0) + 200).split(')')[0];
+        if (/O_CREATE|O_WRONLY|O_RDWR|O_APPEND/.test(flags)) value = args[0]?.value;
+      } else value = args[0]?.value;
+      const path = value === undefined ? undefined : relativePath(value);
+      if (!path || path === ':memory:') continue;
+      const source = `${file}:${lineOf(text, call.index ?? 0)} ${name}`;
+      const isDir = name === 'os.MkdirAll' || name === 'os.Mkdir';
+      const dir = isDir ? path.split('/')[0] : path.includes('/') ? path.split('/')[0] : undefined;
+      if (!dir) {
+        warnings.push(
+          `${source} writes ${path} in the working folder (/app): a volume there would hide the binary, so it is lost when the container is removed; keep it in a folder (data/${path})`,
+        );
+        continue;
+      }
+      if (!dirs.some((d) => d.dir === dir)) dirs.push({ dir, source });
+    }
+  }
+  return { dirs, warnings };
 }
 
 /** Import paths of Go source (`import "x"`, `import alias "x"`, `import ( ... )`). */

@@ -124,7 +124,7 @@ export default class GoGenerator extends ServiceGenerator {
     });
     this.saveAnswers(GO_OPTIONS);
     if (!this.options.check && this.main.source !== f.mains.source) this.config.set('main', main);
-    const warnings = [...f.warnings];
+    const warnings = [...f.warnings, ...serve.writeWarnings];
     if (cgoChoice === 'auto' && repoCgo && !cgo && f.cgo.value.length)
       warnings.push(
         `${repoCgo.source} builds with CGO_ENABLED=0, but the module needs cgo (${f.cgo.value.join(', ')}): pass --cgo on to build with it`,
@@ -178,6 +178,12 @@ export default class GoGenerator extends ServiceGenerator {
           source: serve.assets.source,
           note: serve.assets.note,
         },
+        ...serve.writes.map((w) => ({
+          label: 'writes',
+          value: `${w.dir}/`,
+          source: w.source,
+          note: `named volume ${service}-${w.dir} at /app/${w.dir}, owned by the runtime user`,
+        })),
         ...(goprivate ? [{ label: 'goprivate', value: goprivate, source: a.goprivate.source }] : []),
         { label: 'runtime', value: `${runtime} (${this.plan.runtimeImage})`, source: a.runtime.source },
       ],

@@ -109,6 +109,9 @@ export function planGo(facts: GoFacts, serve: ServeFacts, answers: GoAnswers): G
   }
 
   const chown = `--chown=${uid}:${gid}`;
+  // Folders the program writes: created here for the runtime user; compose.yaml mounts a named volume on each,
+  // which takes the folder's owner from the image on first use (the root filesystem stays read-only).
+  const writable = serve.writes.filter((w) => !serve.assets.value.includes(w.dir)).map((w) => w.dir);
   const copies = [
     grpc
       ? `COPY --from=build --chown=0:0 /out/grpc_health_probe ${GRPC_PROBE.path}`
@@ -116,6 +119,7 @@ export function planGo(facts: GoFacts, serve: ServeFacts, answers: GoAnswers): G
     ...(rootfs.length ? ['COPY --from=build --chown=0:0 /out/rootfs/ /'] : []),
     `COPY --from=build ${chown} /out/${answers.binary} /app/${answers.binary}`,
     ...serve.assets.value.map((dir) => `COPY ${chown} ${inWs(dir)} ./${dir}`),
+    ...writable.map((dir) => `COPY --from=build ${chown} /out/writable/${dir} ./${dir}`),
   ];
   const env = [...(serve.portEnv ? [`PORT=${answers.port}`] : []), ...(runtime !== 'distroless' ? [`ZONEINFO=${ZONEINFO}`] : [])];
   const health = grpc ? grpcProbe(GRPC_PROBE.path, answers.port) : binaryProbe(PROBE_PATH, answers.port, answers.healthPath);
@@ -145,6 +149,7 @@ export function planGo(facts: GoFacts, serve: ServeFacts, answers: GoAnswers): G
       : 'The probe: a tiny static program that GETs the health URL (the runtime image has no shell, curl or wget).',
     probe: grpc ? runWithMounts([MOD_CACHE, BUILD_CACHE], grpcProbeCommand(targetEnv)) : probeRun(targetEnv),
     rootfs: rootfs.length ? `RUN ${rootfs.join(' \\\n    && ')}` : undefined,
+    writable: writable.length ? `RUN mkdir -p ${writable.map((d) => `/out/writable/${d}`).join(' ')}` : undefined,
     build: runWithMounts([MOD_CACHE, BUILD_CACHE, secret], buildCmd),
     recipeComment: recipe
       ? `As the repository builds it (${recipe.source}): ${[
@@ -186,6 +191,9 @@ export function planGo(facts: GoFacts, serve: ServeFacts, answers: GoAnswers): G
     runtimeSecrets: [{ name: 'app_secret', file: './secrets/app_secret.txt' }],
     environment: { ...(serve.portEnv ? { PORT: String(answers.port) } : {}), APP_SECRET_FILE: '/run/secrets/app_secret' },
     tmpfs: ['/tmp'],
+    ...(serve.writes.length
+      ? { volumes: serve.writes.map((w) => ({ name: `${answers.service}-${w.dir.replace(/[^\w.-]+/g, '-')}`, target: `/app/${w.dir}` })) }
+      : {}),
     // A Go binary exits on SIGTERM as PID 1; compose's init also reaps any child processes it starts.
     init: true,
   };
