@@ -25,6 +25,18 @@ import { memoryProject } from '../lib/project.ts';
 
 const MAIN = 'package main\n\nimport "net/http"\n\nfunc main() {\n\thttp.ListenAndServe(":8080", nil)\n}\n';
 const mod = (extra = '') => `module github.com/acme/svc\n\ngo 1.22\n${extra}`;
+/** The plan of a main '.' with the answers the tests share (service svc on distroless, no cgo). */
+const planOf = (p: ReturnType<typeof memoryProject>, answers: Partial<Parameters<typeof planGo>[2]> = {}) =>
+  planGo(detectGo(p), detectServe(p, '.'), {
+    runtime: 'distroless',
+    main: '.',
+    binary: 'svc',
+    cgo: false,
+    port: 8080,
+    healthPath: '/',
+    service: 'svc',
+    ...answers,
+  });
 
 describe('go detection', () => {
   it('resolves the go directive as a minimum, to the newest supported release', () => {
@@ -158,17 +170,7 @@ describe('go plan', () => {
   const project = (files: Record<string, string>) => memoryProject({ 'go.mod': mod(), 'main.go': MAIN, ...files });
   const plan = (files: Record<string, string>, answers: Partial<Parameters<typeof planGo>[2]> = {}) => {
     const p = project(files);
-    const facts = detectGo(p);
-    return planGo(facts, detectServe(p, '.'), {
-      runtime: 'distroless',
-      main: '.',
-      binary: 'svc',
-      cgo: facts.cgo.value.length > 0,
-      port: 8080,
-      healthPath: '/healthz',
-      service: 'svc',
-      ...answers,
-    });
+    return planOf(p, { cgo: detectGo(p).cgo.value.length > 0, healthPath: '/healthz', ...answers });
   };
   it('cross-compiles a static binary, with no secret in ARG or ENV', () => {
     const d = plan({}, { goprivate: 'github.com/acme/*' }).dockerfile;
@@ -381,16 +383,7 @@ describe('go build recipe (Makefile, Taskfile.yml, .goreleaser.yaml)', () => {
       Makefile: '\nbuild:\n\tGOEXPERIMENT=jsonv2 go build -tags prod -o app .\n',
     });
     const recipe = detectBuildRecipe(p, '.');
-    const plan = planGo(detectGo(p), detectServe(p, '.'), {
-      runtime: 'distroless',
-      main: '.',
-      binary: 'svc',
-      cgo: false,
-      port: 8080,
-      healthPath: '/',
-      service: 'svc',
-      recipe,
-    });
+    const plan = planOf(p, { recipe });
     assert.match(String(plan.dockerfile.depsEnv), /GOEXPERIMENT=jsonv2/);
     assert.match(String(plan.dockerfile.build), /go build -trimpath -tags prod -ldflags="-s -w -X main\.version=\$\{VERSION\}"/);
     assert.match(String(plan.dockerfile.test), /go vet -tags prod \.\/\.\.\. && go test -tags prod \.\/\.\.\./);
@@ -423,15 +416,7 @@ describe('go gRPC servers', () => {
     assert.equal(serve.port.value, 50051);
     assert.equal(serve.port.source, 'main.go:12');
     assert.equal(serve.grpcHealth?.source, 'main.go:14 healthpb.RegisterHealthServer');
-    const plan = planGo(detectGo(p), serve, {
-      runtime: 'distroless',
-      main: '.',
-      binary: 'svc',
-      cgo: false,
-      port: 50051,
-      healthPath: '/',
-      service: 'svc',
-    });
+    const plan = planOf(p, { port: 50051 });
     assert.deepEqual(plan.service.healthcheck.test, ['CMD', '/grpc_health_probe', '-addr=127.0.0.1:50051']);
     assert.match(String(plan.dockerfile.healthcheck), /CMD \["\/grpc_health_probe", "-addr=127\.0\.0\.1:50051"\]$/);
     // Built from the module proxy's source in the build stage (go mod download, then go build in its folder).
@@ -495,15 +480,7 @@ describe('go files read and written at run time', () => {
       ['var main.go:14 sql.Open', 'uploads main.go:15 os.MkdirAll'],
     );
     assert.match(s.writeWarnings.join('\n'), /main\.go:17 os\.OpenFile writes app\.log in the working folder/);
-    const plan = planGo(detectGo(memoryProject(files)), s, {
-      runtime: 'distroless',
-      main: '.',
-      binary: 'svc',
-      cgo: false,
-      port: 8080,
-      healthPath: '/',
-      service: 'svc',
-    });
+    const plan = planOf(memoryProject(files));
     assert.deepEqual(plan.service.volumes, [
       { name: 'svc-var', target: '/app/var' },
       { name: 'svc-uploads', target: '/app/uploads' },
