@@ -43,13 +43,19 @@ describe('dockerstack:go', () => {
     result.assertFile(['.dockerignore', 'compose.yaml', 'secrets/.gitignore', 'secrets/netrc', 'secrets/app_secret.txt']);
   });
 
-  it('--main picks a package; --cgo off overrides detection with a warning', async () => {
+  it('--main picks a package, with a warning when it is a CLI; --cgo off overrides detection', async () => {
+    const lines: string[] = [];
     await helpers
       .run(GENERATOR)
       .withOptions({ yes: true, main: 'cmd/worker', cgo: 'off' } as never)
-      .onTargetDirectory(copy('cmd-layout'));
+      .onTargetDirectory(copy('cmd-layout'))
+      .onGenerator(captureLog(lines));
     result.assertFileContent('Dockerfile', /\.\/cmd\/worker$/m);
     result.assertFileContent('Dockerfile', /CGO_ENABLED=0/);
+    assert.ok(
+      lines.some((l) => /warning: \.\/cmd\/worker does not listen on a port .*the servers are \.\/cmd\/api/.test(l)),
+      lines.join('\n'),
+    );
   });
 
   it('rejects a --main that is not a main package, and a malformed go.mod, writing nothing', async () => {

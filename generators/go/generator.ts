@@ -125,6 +125,8 @@ export default class GoGenerator extends ServiceGenerator {
     this.saveAnswers(GO_OPTIONS);
     if (!this.options.check && this.main.source !== f.mains.source) this.config.set('main', main);
     const warnings = [...f.warnings, ...serve.writeWarnings];
+    if (f.servers.length && !f.servers.includes(main))
+      warnings.push(`${main} does not listen on a port (a CLI?): its healthcheck cannot pass; the servers are ${f.servers.join(', ')}`);
     if (cgoChoice === 'auto' && repoCgo && !cgo && f.cgo.value.length)
       warnings.push(
         `${repoCgo.source} builds with CGO_ENABLED=0, but the module needs cgo (${f.cgo.value.join(', ')}): pass --cgo on to build with it`,
