@@ -59,6 +59,25 @@ interface CaseResult {
   log?: string;
 }
 
+/** Runs a container's grpc_health_probe on the host (`docker cp` it out), against an address the host reaches. */
+async function hostGrpcProbe(container: string, probe: string, addr: string): Promise<{ code: number; out: string }> {
+  const dir = mkdtempSync(join(tmpdir(), 'dockerstack-grpc-probe-'));
+  try {
+    const copied = await docker(['cp', `${container}:${probe}`, join(dir, 'probe')]);
+    if (copied.code !== 0) return { code: 1, out: `docker cp failed: ${tail(copied.out, 2)}` };
+    return await sh(join(dir, 'probe'), [`-addr=${addr}`, '-connect-timeout=3s', '-rpc-timeout=3s']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function httpText(url: string): Promise<string> {
+  return fetch(url, { signal: AbortSignal.timeout(5000) }).then(
+    (r) => r.text(),
+    (e: Error) => `error: ${e.message}`,
+  );
+}
+
 /**
  * The first runtime of a fixture gets every check; the others (same deps, build and test stages, served
  * from the build cache) skip the test-stage and rebuild checks, which do not depend on the runtime base.
@@ -77,7 +96,7 @@ async function runCase(combination: Combination, full: boolean): Promise<CaseRes
   const secret = `dockerstack-secret-${randomBytes(12).toString('hex')}`;
   const secretDir = mkdtempSync(join(tmpdir(), 'dockerstack-secrets-'));
   const secretFile = writeSecrets(secretDir, secret);
-  let volumes: Array<{ name: string; target: string }> = [];
+  const volumes: string[] = [];
   try {
     add('generate', true);
     const dockerfile = readFileSync(service.dockerfile, 'utf8');
@@ -116,18 +135,29 @@ async function runCase(combination: Combination, full: boolean): Promise<CaseRes
 
     // Run it as compose would: read-only root, tmpfs /tmp, named volumes, no capabilities, no new privileges.
     const port = containerPort(dockerfile);
-    const composeText = readFileSync(join(dir, 'compose.yaml'), 'utf8');
-    const tmpfs = (composeText.match(/^ {6}- (\/\S+)$/gm) ?? []).map((l) => l.trim().slice(2));
-    // The service's named volumes (`- name:/app/data`), fresh for this run (so they take the image's folder owner).
-    volumes = [...composeText.matchAll(/^ {6}- ([A-Za-z0-9][\w.-]*):(\/\S+)$/gm)].map((m) => ({ name: `${name}-${m[1]}`, target: m[2] }));
-    const run = await docker([
+    const tmpfs = (readFileSync(join(dir, 'compose.yaml'), 'utf8').match(/^ {6}- (\/\S+)$/gm) ?? []).map((l) => l.trim().slice(2));
+    // Named volumes compose.yaml mounts (data the service writes), one per case: an empty volume takes the
+    // owner of the folder the image has at that path, as in Compose.
+    const composed = parse(readFileSync(join(dir, 'compose.yaml'), 'utf8')) as {
+      services?: Record<string, { build?: unknown; volumes?: string[] }>;
+    };
+    // The built services' own volumes (not a backing service's, such as db-data).
+    const mounts = Object.values(composed.services ?? {})
+      .filter((svc) => svc.build)
+      .flatMap((svc) => svc.volumes ?? [])
+      .map((v) => {
+        const [volume, target] = v.split(':');
+        return { volume: `${name}-${volume}`, target };
+      });
+    volumes.push(...mounts.map((m) => m.volume));
+    const runArgs = (container: string) => [
       'run',
       '-d',
       '--name',
-      name,
+      container,
       '--read-only',
       ...tmpfs.flatMap((t) => ['--tmpfs', `${t}:mode=1777`]),
-      ...volumes.flatMap((v) => ['--mount', `type=volume,src=${v.name},dst=${v.target}`]),
+      ...mounts.flatMap((m) => ['-v', `${m.volume}:${m.target}`]),
       '--cap-drop',
       'ALL',
       '--security-opt',
@@ -138,7 +168,8 @@ async function runCase(combination: Combination, full: boolean): Promise<CaseRes
       '-p',
       `127.0.0.1::${port}`,
       tag,
-    ]);
+    ];
+    const run = await docker(runArgs(name));
     if (run.code !== 0) {
       add('run', false, tail(run.out));
       return result;
@@ -147,15 +178,23 @@ async function runCase(combination: Combination, full: boolean): Promise<CaseRes
     add('healthy', health.status.startsWith('healthy'), `${health.status} after ${(health.ms / 1000).toFixed(1)}s`);
     if (!health.status.startsWith('healthy')) result.log = tail((await docker(['logs', name])).out);
     const hostPort = (await docker(['port', name, String(port)])).out.trim().split('\n')[0]?.split(':').pop();
-    // The healthcheck's own URL, requested from the host through the published port.
-    const healthPath = /http:\/\/127\.0\.0\.1:\d+(\/[^'" ]*)/.exec(dockerfile)?.[1] ?? '/';
-    const status = await httpGet(`http://127.0.0.1:${hostPort}${healthPath}`);
-    add('answers from the host', status >= 200 && status < 400, `GET ${healthPath} -> ${status}`);
-    // fixture.json "deepRoute": a client-side route of a static site must answer 200 on a reload (index.html fallback).
-    const deepRoute = combination.fixture.e2e.deepRoute as string | undefined;
-    if (deepRoute) {
-      const deep = await httpGet(`http://127.0.0.1:${hostPort}${deepRoute}`);
-      add('deep route answers', deep === 200, `GET ${deepRoute} -> ${deep}`);
+    const grpcProbe = /^\s*CMD \["(\/[^"]*grpc_health_probe)", "-addr=127\.0\.0\.1:\d+"\]/m.exec(dockerfile)?.[1];
+    if (grpcProbe) {
+      // A gRPC server: no HTTP. The image's own grpc_health_probe (a static binary), copied out and run on the
+      // host against the published port: the same grpc.health.v1 Check the healthcheck makes, from outside.
+      const probe = await hostGrpcProbe(name, grpcProbe, `127.0.0.1:${hostPort}`);
+      add('answers from the host', probe.code === 0, `grpc_health_probe -addr=127.0.0.1:${hostPort} -> ${tail(probe.out, 1)}`);
+    } else {
+      // The healthcheck's own URL, requested from the host through the published port.
+      const healthPath = /http:\/\/127\.0\.0\.1:\d+(\/[^'" ]*)/.exec(dockerfile)?.[1] ?? '/';
+      const status = await httpGet(`http://127.0.0.1:${hostPort}${healthPath}`);
+      add('answers from the host', status >= 200 && status < 400, `GET ${healthPath} -> ${status}`);
+      // fixture.json "deepRoute": a client-side route of a static site must answer 200 on a reload (index.html fallback).
+      const deepRoute = combination.fixture.e2e.deepRoute as string | undefined;
+      if (deepRoute) {
+        const deep = await httpGet(`http://127.0.0.1:${hostPort}${deepRoute}`);
+        add('deep route answers', deep === 200, `GET ${deepRoute} -> ${deep}`);
+      }
     }
 
     const user = finalUser(dockerfile) ?? '';
@@ -170,6 +209,22 @@ async function runCase(combination: Combination, full: boolean): Promise<CaseRes
 
     const stop = await docker(['stop', '-t', '10', name]);
     add('stops on SIGTERM < 5s', stop.code === 0 && stop.ms < 5000, `${(stop.ms / 1000).toFixed(1)}s`);
+
+    // Data kept across a new container on the same volumes (fixture.json e2e.restartKeeps: a GET path and its answer).
+    const keeps = combination.fixture.e2e.restartKeeps as { path: string; expect: string } | undefined;
+    if (keeps) {
+      const second = `${name}-again`;
+      const again = await docker(runArgs(second));
+      const healthy = again.code === 0 && (await waitHealthy(second, 120_000)).status.startsWith('healthy');
+      const againPort = (await docker(['port', second, String(port)])).out.trim().split('\n')[0]?.split(':').pop();
+      const body = healthy ? await httpText(`http://127.0.0.1:${againPort}${keeps.path}`) : `not healthy: ${tail(again.out, 2)}`;
+      add(
+        'new container keeps the data',
+        body.trim() === keeps.expect,
+        `${mounts.map((m) => m.target).join(', ')}; GET ${keeps.path} -> ${body.trim()} (want ${keeps.expect})`,
+      );
+      await docker(['rm', '-f', second]);
+    }
 
     const leak = await secretInImage(tag, secret);
     add('build secret not in image', leak === undefined, leak);
@@ -218,7 +273,7 @@ async function runCase(combination: Combination, full: boolean): Promise<CaseRes
     return result;
   } finally {
     await docker(['rm', '-f', name]);
-    if (volumes.length) await docker(['volume', 'rm', '-f', ...volumes.map((v) => v.name)]);
+    if (volumes.length) await docker(['volume', 'rm', '-f', ...volumes]);
     rmSync(root, { recursive: true, force: true });
     rmSync(secretDir, { recursive: true, force: true });
   }

@@ -1,6 +1,6 @@
 // Finding the services in a repository: pure over the project's files.
 import { posix } from 'node:path';
-import { goFiles, packageName } from '../generators/go/detect.ts';
+import { goFiles, goServiceName, mainRoles, packageName, parseGoMod } from '../generators/go/detect.ts';
 import { parseGoWork } from './go-work.ts';
 import { readWorkspace } from './js-workspace.ts';
 import { IGNORED_DIRS, type ProjectFiles, subProject } from './project.ts';
@@ -14,6 +14,8 @@ export interface DiscoveredService {
   /** The manifest that identified it, e.g. `web/package.json`. */
   source: string;
   name: string;
+  /** Go: the main package of this service, when the module has several servers (each is a service). */
+  main?: string;
 }
 
 /** Folders that hold test data or examples, never deployable services. */
@@ -73,13 +75,12 @@ export function discoverServices(project: ProjectFiles, maxDepth = 3): Discovere
     else if (entries.includes('go.mod')) {
       // A module without a main package is a library (one a go.work uses, for example): not a service.
       const module = subProject(project, dir);
-      if (goFiles(module).some((file) => packageName(module.read(file) ?? '') === 'main'))
-        found.push({
-          dir,
-          language: 'go',
-          source: `${join(dir, 'go.mod')}${goWorkOf.has(dir) ? `, used by ${goWorkOf.get(dir)}` : ''}`,
-          name: posix.basename(dir === '.' ? 'app' : dir),
-        });
+      const source = `${join(dir, 'go.mod')}${goWorkOf.has(dir) ? `, used by ${goWorkOf.get(dir)}` : ''}`;
+      const servers = goServers(module);
+      if (servers.length > 1)
+        for (const server of servers) found.push({ ...server, dir, language: 'go', source: `${source}, ${server.main} ${server.source}` });
+      else if (goFiles(module).some((file) => packageName(module.read(file) ?? '') === 'main'))
+        found.push({ dir, language: 'go', source, name: posix.basename(dir === '.' ? 'app' : dir) });
       else if (dir !== '.') return; // its folders are its own packages
     } else if (PYTHON_MANIFESTS.some((f) => entries.includes(f))) {
       const manifest = PYTHON_MANIFESTS.find((f) => entries.includes(f)) as string;
@@ -106,4 +107,30 @@ export function discoverServices(project: ProjectFiles, maxDepth = 3): Discovere
   };
   visit('.', 0);
   return found;
+}
+
+/** The main packages of a Go module that listen on a port, each named like its service; none for a bad go.mod. */
+function goServers(module: ProjectFiles): Array<{ main: string; name: string; source: string }> {
+  let path: string;
+  try {
+    path = parseGoMod(module.read('go.mod') ?? '').module;
+  } catch {
+    return []; // the Go generator reports the problem with go.mod when it runs
+  }
+  const mains = [
+    ...new Set(
+      goFiles(module)
+        .filter((f) => packageName(module.read(f) ?? '') === 'main')
+        .map((f) => posix.dirname(f)),
+    ),
+  ];
+  return mainRoles(
+    module,
+    path,
+    mains.sort().map((d) => (d === '.' ? '.' : `./${d}`)),
+  ).flatMap((r) =>
+    r.serves
+      ? [{ main: r.main, name: goServiceName(path, r.main), source: `serves: ${r.serves.file}:${r.serves.line} ${r.serves.call}` }]
+      : [],
+  );
 }

@@ -35,6 +35,11 @@ export function binaryProbe(probeBin: string, port: number, path: string): Healt
   return { test: ['CMD', probeBin, url(port, path)], ...TIMING };
 }
 
+/** grpc_health_probe (grpc.health.v1 Check), a static binary: exec form, no shell. */
+export function grpcProbe(probeBin: string, port: number): Healthcheck {
+  return { test: ['CMD', probeBin, `-addr=127.0.0.1:${port}`], ...TIMING };
+}
+
 /** The Dockerfile HEALTHCHECK instruction, exec form. */
 export function dockerfileHealthcheck(h: Healthcheck): string {
   return `HEALTHCHECK --interval=${h.interval} --timeout=${h.timeout} --start-period=${h.startPeriod} --retries=${h.retries} \\\n    CMD ${execForm(h.test.slice(1))}`;

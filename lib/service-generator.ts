@@ -3,7 +3,7 @@
 
 import { randomBytes } from 'node:crypto';
 import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
-import { basename, isAbsolute, join, relative, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import Generator, { type BaseOptions } from 'yeoman-generator';
 import { BACKING_KINDS, type BackingKind, backingService, parseBacking } from './backing.ts';
@@ -222,7 +222,7 @@ export abstract class ServiceGenerator extends Generator<Record<string, unknown>
    * option the preset locks is not asked, and a value that contradicts it is an error.
    */
   protected async resolveAnswers(specs: OptionSpec[], detected: Record<string, Fact<unknown>>): Promise<void> {
-    const saved = this.config.getAll() as Record<string, unknown>;
+    const saved = this.answerStore().getAll() as Record<string, unknown>;
     const questions: Array<Record<string, unknown>> = [];
     for (const spec of specs) {
       const cli = this.options[spec.name];
@@ -273,6 +273,17 @@ export abstract class ServiceGenerator extends Generator<Record<string, unknown>
   }
 
   /**
+   * Where this service's answers are saved in .yo-rc.json: the generator's settings, or a part of them when
+   * one folder holds several services (Go: several servers in one module).
+   */
+  protected answerStore(): Generator['config'] {
+    return this.answersKey ? this.config.createStorage(this.answersKey) : this.config;
+  }
+
+  /** Set by a generator whose folder holds several services: the part of .yo-rc.json for this one's answers. */
+  protected answersKey?: string;
+
+  /**
    * Save the answers in .yo-rc.json, so the next run, --check and teammates get the same ones: every
    * prompted answer, and every option given on the command line (those without a prompt too).
    */
@@ -285,7 +296,7 @@ export abstract class ServiceGenerator extends Generator<Record<string, unknown>
     }
     for (const spec of specs) {
       const answer = this.answers[spec.name];
-      if (spec.prompt && answer !== undefined && answer.value !== undefined) this.config.set(spec.name, answer.value as never);
+      if (spec.prompt && answer !== undefined && answer.value !== undefined) this.answerStore().set(spec.name, answer.value as never);
       else if (!spec.prompt && !this.restored.has(spec.name) && given(this.options[spec.name]))
         this.config.set(spec.name, this.options[spec.name] as never);
     }
@@ -360,8 +371,10 @@ export abstract class ServiceGenerator extends Generator<Record<string, unknown>
           .toLowerCase()
           .replace(/[^a-z0-9_-]+/g, '-')
       : service.name;
+    // The ignore file of a Dockerfile built from another context sits next to it (BuildKit's rule).
+    const dockerfilePath = files.find((f) => basename(f.path) === 'Dockerfile')?.path ?? 'Dockerfile';
     const rendered = files.map((given) => {
-      const file = given.path === '.dockerignore' ? ignoreFileFor(given, spec, secretsInContext) : given;
+      const file = given.path === '.dockerignore' ? ignoreFileFor(given, spec, secretsInContext, dockerfilePath) : given;
       const contents = renderOutput(file);
       const dockerfile = basename(file.path) === 'Dockerfile' && contents !== undefined;
       return { ...file, contents: dockerfile ? applyPresetToDockerfile(contents, this.preset) : contents };
@@ -439,13 +452,13 @@ export abstract class ServiceGenerator extends Generator<Record<string, unknown>
  * `Dockerfile.dockerignore` (BuildKit reads the ignore file next to the Dockerfile), and the secrets folder
  * beside compose.yaml is named by its path in that context too (a member's own, when it has its compose.yaml).
  */
-function ignoreFileFor(file: OutputFile, spec: ServiceSpec, secretsInContext: string): OutputFile {
+function ignoreFileFor(file: OutputFile, spec: ServiceSpec, secretsInContext: string, dockerfile: string): OutputFile {
   if (!spec.dockerfile) return file;
   const data = file.data as { groups: Array<{ comment: string; entries: string[] }> };
   // (compose.yaml above the context, e.g. a workspace in a subfolder of the repository: not in the context.)
   const secrets = [...new Set(['secrets', ...(secretsInContext.startsWith('..') ? [] : [secretsInContext])])];
   const groups = data.groups.map((g) => ({ ...g, entries: g.entries.flatMap((e) => (e === 'secrets' ? secrets : [e])) }));
-  return { ...file, path: 'Dockerfile.dockerignore', data: { ...data, groups } };
+  return { ...file, path: join(dirname(dockerfile), 'Dockerfile.dockerignore'), data: { ...data, groups } };
 }
 
 /** An output file's text: its contents, or its template rendered with its data. */

@@ -6,14 +6,37 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { detectGo, detectServe, goServiceName, normalizeMain, parseGoMod } from '../generators/go/detect.ts';
+import {
+  detectGo,
+  detectServe,
+  findListener,
+  goServiceName,
+  mainRoles,
+  normalizeMain,
+  parseGoMod,
+  rolesSource,
+} from '../generators/go/detect.ts';
 import { planGo } from '../generators/go/plan.ts';
 import { PROBE_SOURCE } from '../generators/go/probe.ts';
+import { detectBuildRecipe } from '../generators/go/recipe.ts';
+import { discoverServices } from '../lib/discover.ts';
 import { InputError } from '../lib/errors.ts';
 import { memoryProject } from '../lib/project.ts';
 
 const MAIN = 'package main\n\nimport "net/http"\n\nfunc main() {\n\thttp.ListenAndServe(":8080", nil)\n}\n';
 const mod = (extra = '') => `module github.com/acme/svc\n\ngo 1.22\n${extra}`;
+/** The plan of a main '.' with the answers the tests share (service svc on distroless, no cgo). */
+const planOf = (p: ReturnType<typeof memoryProject>, answers: Partial<Parameters<typeof planGo>[2]> = {}) =>
+  planGo(detectGo(p), detectServe(p, '.'), {
+    runtime: 'distroless',
+    main: '.',
+    binary: 'svc',
+    cgo: false,
+    port: 8080,
+    healthPath: '/',
+    service: 'svc',
+    ...answers,
+  });
 
 describe('go detection', () => {
   it('resolves the go directive as a minimum, to the newest supported release', () => {
@@ -130,6 +153,8 @@ describe('go port, healthcheck and assets', () => {
       memoryProject({
         'go.mod': mod(),
         'main.go': `package main\n\nimport "embed"\n\n//go:embed static/*\nvar files embed.FS\n\n${MAIN.replace('package main\n', '')}`,
+        'load.go':
+          'package main\n\nfunc load() {\n\t_ = template.ParseGlob("templates/*.html")\n\t_, _ = os.ReadDir("migrations")\n\t_ = http.Dir("static")\n}\n',
         'static/app.css': '',
         'templates/index.html': '',
         'migrations/001.sql': '',
@@ -145,17 +170,7 @@ describe('go plan', () => {
   const project = (files: Record<string, string>) => memoryProject({ 'go.mod': mod(), 'main.go': MAIN, ...files });
   const plan = (files: Record<string, string>, answers: Partial<Parameters<typeof planGo>[2]> = {}) => {
     const p = project(files);
-    const facts = detectGo(p);
-    return planGo(facts, detectServe(p, '.'), {
-      runtime: 'distroless',
-      main: '.',
-      binary: 'svc',
-      cgo: facts.cgo.value.length > 0,
-      port: 8080,
-      healthPath: '/healthz',
-      service: 'svc',
-      ...answers,
-    });
+    return planOf(p, { cgo: detectGo(p).cgo.value.length > 0, healthPath: '/healthz', ...answers });
   };
   it('cross-compiles a static binary, with no secret in ARG or ENV', () => {
     const d = plan({}, { goprivate: 'github.com/acme/*' }).dockerfile;
@@ -231,5 +246,246 @@ describe('the healthcheck probe', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('go main packages: servers and CLIs', () => {
+  const CLI = 'package main\n\nimport "fmt"\n\nfunc main() {\n\tfmt.Println("migrated")\n}\n';
+  const SERVE_PKG =
+    'package web\n\nimport "net/http"\n\n// Run serves; http.ListenAndServe in a comment does not count.\nfunc Run() error {\n\treturn http.ListenAndServe(":7070", nil)\n}\n';
+  it('a main that listens, itself or in a module package it imports, is a server; the others are CLIs', () => {
+    const project = memoryProject({
+      'go.mod': mod(),
+      'cmd/migrate/main.go': CLI,
+      'cmd/server/main.go': 'package main\n\nimport "github.com/acme/svc/internal/web"\n\nfunc main() { _ = web.Run() }\n',
+      'internal/web/web.go': SERVE_PKG,
+    });
+    const f = detectGo(project);
+    assert.deepEqual(f.servers, ['./cmd/server']);
+    const roles = mainRoles(project, 'github.com/acme/svc', f.mains.value);
+    assert.deepEqual(roles[0], { main: './cmd/migrate' });
+    assert.deepEqual(roles[1].serves, { file: 'internal/web/web.go', line: 7, call: 'http.ListenAndServe' });
+    assert.equal(rolesSource(roles[1], roles), 'serves: internal/web/web.go:7 http.ListenAndServe; ./cmd/migrate is a CLI (no listener)');
+    // The port comes from the server's own packages, not from another main's.
+    assert.equal(detectServe(project, './cmd/server').port.value, 7070);
+  });
+  it('a package no main imports does not make a CLI a server', () => {
+    const project = memoryProject({ 'go.mod': mod(), 'cmd/tool/main.go': CLI, 'internal/web/web.go': SERVE_PKG });
+    assert.deepEqual(detectGo(project).servers, []);
+  });
+  it('knows net/http, net.Listen (gRPC), and a framework method only where the framework is imported', () => {
+    assert.equal(
+      findListener('a.go', 'package main\nfunc main() {\n\tlis, _ := net.Listen("tcp", ":50051")\n\ts.Serve(lis)\n}\n')?.call,
+      'net.Listen',
+    );
+    const gin = 'package main\n\nimport "github.com/gin-gonic/gin"\n\nfunc main() {\n\tr := gin.Default()\n\tr.Run(":8080")\n}\n';
+    assert.deepEqual(findListener('a.go', gin), { file: 'a.go', line: 7, call: 'r.Run' });
+    assert.equal(findListener('a.go', gin.replace('"github.com/gin-gonic/gin"', '"github.com/spf13/cobra"')), undefined);
+    const fiber = 'package main\n\nimport "github.com/gofiber/fiber/v2"\n\nfunc main() { app := fiber.New(); app.Listen(":3000") }\n';
+    assert.equal(findListener('a.go', fiber)?.call, 'app.Listen');
+    assert.equal(findListener('a.go', 'package main\n// http.ListenAndServe(":80", nil)\nfunc main() {}\n'), undefined);
+  });
+  it('the app generator gets one service per server main of a module', () => {
+    const services = discoverServices(
+      memoryProject({
+        'go.mod': mod(),
+        'cmd/api/main.go': MAIN,
+        'cmd/admin/main.go': MAIN.replace('8080', '9090'),
+        'cmd/seed/main.go': CLI,
+      }),
+    );
+    assert.deepEqual(
+      services.map((s) => [s.name, s.main]),
+      [
+        ['svc-admin', './cmd/admin'],
+        ['svc-api', './cmd/api'],
+      ],
+    );
+  });
+});
+
+describe('go build recipe (Makefile, Taskfile.yml, .goreleaser.yaml)', () => {
+  const MAKEFILE = [
+    'VERSION ?= $(shell git describe --tags)',
+    'COMMIT := $(shell git rev-parse --short HEAD)',
+    'LDFLAGS := -s -w -X main.version=$(VERSION) -X main.commit=$(COMMIT) -X main.edition=oss',
+    'export GOEXPERIMENT := jsonv2',
+    '',
+    'build:',
+    '\tCGO_ENABLED=0 go build -tags "prod sqlite" -ldflags "$(LDFLAGS)" -o bin/api ./cmd/api',
+    'tool:',
+    '\tgo build -o bin/tool ./cmd/tool',
+    '',
+  ].join('\n');
+  it('reads a Makefile: exported GOEXPERIMENT, the env prefix, tags and -X values, each with file:line', () => {
+    const r = detectBuildRecipe(memoryProject({ Makefile: MAKEFILE }), './cmd/api');
+    assert.equal(r?.source, 'Makefile:7');
+    assert.deepEqual(
+      r?.env.map((e) => [e.name, e.value, e.source]),
+      [
+        ['GOEXPERIMENT', 'jsonv2', 'Makefile:4'],
+        ['CGO_ENABLED', '0', 'Makefile:7'],
+      ],
+    );
+    assert.deepEqual(r?.tags?.value, ['prod', 'sqlite']);
+    // The version becomes the VERSION build argument; a value a shell computes is left out, and said so.
+    assert.deepEqual(r?.ldflags?.value, ['-X main.version=${VERSION}', '-X main.edition=oss']);
+    assert.deepEqual(r?.dropped, ['-X main.commit (a shell command: $(COMMIT))']);
+    // Another main's line is its own: no tags, no experiment from the line.
+    assert.equal(detectBuildRecipe(memoryProject({ Makefile: MAKEFILE }), './cmd/tool')?.tags, undefined);
+    assert.equal(detectBuildRecipe(memoryProject({ Makefile: MAKEFILE }), '.'), undefined);
+  });
+  it('reads a Taskfile.yml task and a .goreleaser.yaml build', () => {
+    const taskfile = [
+      "version: '3'",
+      'vars:',
+      '  EDITION: oss',
+      'env:',
+      '  GOEXPERIMENT: jsonv2',
+      'tasks:',
+      '  build:',
+      '    cmds:',
+      '      - go build -tags=prod -ldflags="-s -w -X main.edition={{.EDITION}} -X main.version={{.VERSION}}" .',
+      '',
+    ].join('\n');
+    const t = detectBuildRecipe(memoryProject({ 'Taskfile.yml': taskfile }), '.');
+    assert.equal(t?.source, 'Taskfile.yml:9');
+    assert.deepEqual(
+      t?.env.map((e) => `${e.name}=${e.value} ${e.source}`),
+      ['GOEXPERIMENT=jsonv2 Taskfile.yml:5'],
+    );
+    assert.deepEqual(t?.tags?.value, ['prod']);
+    assert.deepEqual(t?.ldflags?.value, ['-X main.edition=oss', '-X main.version=${VERSION}']);
+    const goreleaser = [
+      'builds:',
+      '  - id: server',
+      '    main: ./cmd/server',
+      '    env: [CGO_ENABLED=0, GOEXPERIMENT=jsonv2]',
+      '    flags: [-trimpath, -tags=netcgo]',
+      '    ldflags:',
+      '      - -s -w -X main.version={{.Version}} -X main.commit={{.Commit}}',
+      '',
+    ].join('\n');
+    const g = detectBuildRecipe(memoryProject({ '.goreleaser.yaml': goreleaser }), './cmd/server');
+    assert.equal(g?.source, '.goreleaser.yaml:2');
+    assert.deepEqual(
+      g?.env.map((e) => `${e.name}=${e.value}`),
+      ['GOEXPERIMENT=jsonv2', 'CGO_ENABLED=0'],
+    );
+    assert.deepEqual(g?.tags?.value, ['netcgo']);
+    assert.deepEqual(g?.ldflags?.value, ['-X main.version=${VERSION}']);
+    assert.deepEqual(g?.dropped, ['-X main.commit (set by the release tool: {{.Commit}})']);
+  });
+  it('the plan builds and tests with them: GOEXPERIMENT in the deps stage, tags in build and test', () => {
+    const p = memoryProject({
+      'go.mod': mod(),
+      'main.go': MAIN,
+      Makefile: '\nbuild:\n\tGOEXPERIMENT=jsonv2 go build -tags prod -o app .\n',
+    });
+    const recipe = detectBuildRecipe(p, '.');
+    const plan = planOf(p, { recipe });
+    assert.match(String(plan.dockerfile.depsEnv), /GOEXPERIMENT=jsonv2/);
+    assert.match(String(plan.dockerfile.build), /go build -trimpath -tags prod -ldflags="-s -w -X main\.version=\$\{VERSION\}"/);
+    assert.match(String(plan.dockerfile.test), /go vet -tags prod \.\/\.\.\. && go test -tags prod \.\/\.\.\./);
+  });
+});
+
+describe('go gRPC servers', () => {
+  const GRPC = [
+    'package main',
+    '',
+    'import (',
+    '\t"net"',
+    '',
+    '\t"google.golang.org/grpc"',
+    '\t"google.golang.org/grpc/health"',
+    '\thealthpb "google.golang.org/grpc/health/grpc_health_v1"',
+    ')',
+    '',
+    'func main() {',
+    '\tlis, _ := net.Listen("tcp", ":50051")',
+    '\ts := grpc.NewServer()',
+    '\thealthpb.RegisterHealthServer(s, health.NewServer())',
+    '\t_ = s.Serve(lis)',
+    '}',
+    '',
+  ].join('\n');
+  it('a server that registers grpc.health.v1 is probed with grpc_health_probe, exec form, on its net.Listen port', () => {
+    const p = memoryProject({ 'go.mod': mod(), 'main.go': GRPC });
+    const serve = detectServe(p, '.');
+    assert.equal(serve.port.value, 50051);
+    assert.equal(serve.port.source, 'main.go:12');
+    assert.equal(serve.grpcHealth?.source, 'main.go:14 healthpb.RegisterHealthServer');
+    const plan = planOf(p, { port: 50051 });
+    assert.deepEqual(plan.service.healthcheck.test, ['CMD', '/grpc_health_probe', '-addr=127.0.0.1:50051']);
+    assert.match(String(plan.dockerfile.healthcheck), /CMD \["\/grpc_health_probe", "-addr=127\.0\.0\.1:50051"\]$/);
+    // Built from the module proxy's source in the build stage (go mod download, then go build in its folder).
+    assert.match(
+      String(plan.dockerfile.probe),
+      /go mod download github\.com\/grpc-ecosystem\/grpc-health-probe@\$\{GRPC_HEALTH_PROBE_VERSION\}/,
+    );
+    assert.match(
+      String(plan.dockerfile.probe),
+      /CGO_ENABLED=0 go -C "\$\(go env GOMODCACHE\)\/github\.com\/grpc-ecosystem\/grpc-health-probe@/,
+    );
+    assert.ok((plan.dockerfile.copies as string[]).includes('COPY --from=build --chown=0:0 /out/grpc_health_probe /grpc_health_probe'));
+  });
+  it('an HTTP server keeps the HTTP probe; a health server in a comment does not count', () => {
+    const p = memoryProject({ 'go.mod': mod(), 'main.go': `${MAIN}// healthpb.RegisterHealthServer(s, h)\n` });
+    assert.equal(detectServe(p, '.').grpcHealth, undefined);
+  });
+});
+
+describe('go files read and written at run time', () => {
+  const SRC = [
+    'package main',
+    '',
+    'import (',
+    '\t"database/sql"',
+    '\t"html/template"',
+    '\t"net/http"',
+    '\t"os"',
+    ')',
+    '',
+    'func main() {',
+    '\tt := template.Must(template.ParseGlob("views/*.html"))',
+    '\thttp.Handle("/s/", http.FileServer(http.Dir("./public")))',
+    '\tcfg, _ := os.ReadFile("settings/app.toml")',
+    '\tdb, _ := sql.Open("sqlite3", "file:var/app.db?_fk=1")',
+    '\t_ = os.MkdirAll("uploads/avatars", 0o750)',
+    '\tmem, _ := sql.Open("sqlite3", ":memory:")',
+    '\tlog, _ := os.OpenFile("app.log", os.O_CREATE|os.O_WRONLY, 0o640)',
+    '\t_, _, _, _, _ = t, cfg, db, mem, log',
+    '\thttp.ListenAndServe(":8080", nil)',
+    '}',
+    '',
+  ].join('\n');
+  const files = {
+    'go.mod': mod(),
+    'main.go': SRC,
+    'views/index.html': '<p>hi</p>',
+    'public/site.css': 'body{}',
+    'settings/app.toml': 'x = 1',
+    'templates/unused.html': 'never read by the code',
+  };
+  it('copies the folders the code reads by path (not a fixed list), with file:line', () => {
+    const s = detectServe(memoryProject(files), '.');
+    assert.deepEqual(s.assets.value, ['views', 'public', 'settings']);
+    assert.equal(s.assets.source, 'main.go:11 template.ParseGlob, main.go:12 http.Dir, main.go:13 os.ReadFile');
+  });
+  it('gives the folders it writes a named volume, and warns about a file written in the working folder', () => {
+    const s = detectServe(memoryProject(files), '.');
+    assert.deepEqual(
+      s.writes.map((w) => `${w.dir} ${w.source}`),
+      ['var main.go:14 sql.Open', 'uploads main.go:15 os.MkdirAll'],
+    );
+    assert.match(s.writeWarnings.join('\n'), /main\.go:17 os\.OpenFile writes app\.log in the working folder/);
+    const plan = planOf(memoryProject(files));
+    assert.deepEqual(plan.service.volumes, [
+      { name: 'svc-var', target: '/app/var' },
+      { name: 'svc-uploads', target: '/app/uploads' },
+    ]);
+    assert.equal(plan.dockerfile.writable, 'RUN mkdir -p /out/writable/var /out/writable/uploads');
+    assert.ok((plan.dockerfile.copies as string[]).includes('COPY --from=build --chown=65532:65532 /out/writable/var ./var'));
   });
 });

@@ -10,18 +10,23 @@ const GENERATOR = join(import.meta.dirname, '..', 'generators', 'go', 'generator
 const copy = (name: string) => (dir: string) => cpSync(join(FIXTURES, 'go', name, 'input'), dir, { recursive: true });
 
 describe('dockerstack:go', () => {
-  it('asks which main package to build when there are several, and saves the answer', async () => {
+  it('asks which server to build when there are several, writes its Dockerfile in its folder, and saves its answers apart', async () => {
     await helpers
       .run(GENERATOR)
-      .withAnswers({ main: './cmd/worker', runtime: 'scratch', port: '7000', 'health-path': '/', service: 'worker' })
-      .onTargetDirectory(copy('cmd-layout'));
-    result.assertFileContent('Dockerfile', /-o \/out\/worker \.\/cmd\/worker$/m);
-    result.assertFileContent('Dockerfile', /^FROM scratch AS runtime$/m);
-    result.assertFileContent('Dockerfile', /\/etc\/passwd/);
-    result.assertJsonFileContent('.yo-rc.json', { 'generator-dockerstack': { main: './cmd/worker', runtime: 'scratch' } });
+      .withAnswers({ main: './cmd/api', runtime: 'scratch', port: '7000', 'health-path': '/', service: 'api' })
+      .onTargetDirectory(copy('two-servers'));
+    result.assertFileContent('cmd/api/Dockerfile', /-o \/out\/api \.\/cmd\/api$/m);
+    result.assertFileContent('cmd/api/Dockerfile', /^FROM scratch AS runtime$/m);
+    result.assertFileContent('cmd/api/Dockerfile', /\/etc\/passwd/);
+    result.assertFile('cmd/api/Dockerfile.dockerignore');
+    result.assertNoFile('Dockerfile');
+    result.assertFileContent('compose.yaml', /dockerfile: cmd\/api\/Dockerfile/);
+    result.assertJsonFileContent('.yo-rc.json', {
+      'generator-dockerstack': { main: './cmd/api', services: { api: { runtime: 'scratch', port: 7000 } } },
+    });
   });
 
-  it('--yes takes the first main package (sorted) and says so', async () => {
+  it('--yes takes the main package that serves, not the CLI, and says why', async () => {
     const lines: string[] = [];
     await helpers
       .run(GENERATOR)
@@ -30,19 +35,27 @@ describe('dockerstack:go', () => {
       .onGenerator(captureLog(lines));
     result.assertFileContent('Dockerfile', /-o \/out\/api \.\/cmd\/api$/m);
     assert.ok(
-      lines.some((l) => /main \.\/cmd\/api <- first of 2 main packages \(\.\/cmd\/api, \.\/cmd\/worker\); pass --main/.test(l)),
+      lines.some((l) =>
+        /main \.\/cmd\/api <- serves: cmd\/api\/main\.go:19 srv\.ListenAndServe; \.\/cmd\/worker is a CLI \(no listener\)/.test(l),
+      ),
       lines.join('\n'),
     );
     result.assertFile(['.dockerignore', 'compose.yaml', 'secrets/.gitignore', 'secrets/netrc', 'secrets/app_secret.txt']);
   });
 
-  it('--main picks a package; --cgo off overrides detection with a warning', async () => {
+  it('--main picks a package, with a warning when it is a CLI; --cgo off overrides detection', async () => {
+    const lines: string[] = [];
     await helpers
       .run(GENERATOR)
       .withOptions({ yes: true, main: 'cmd/worker', cgo: 'off' } as never)
-      .onTargetDirectory(copy('cmd-layout'));
+      .onTargetDirectory(copy('cmd-layout'))
+      .onGenerator(captureLog(lines));
     result.assertFileContent('Dockerfile', /\.\/cmd\/worker$/m);
     result.assertFileContent('Dockerfile', /CGO_ENABLED=0/);
+    assert.ok(
+      lines.some((l) => /warning: \.\/cmd\/worker does not listen on a port .*the servers are \.\/cmd\/api/.test(l)),
+      lines.join('\n'),
+    );
   });
 
   it('rejects a --main that is not a main package, and a malformed go.mod, writing nothing', async () => {

@@ -13,7 +13,7 @@ const REPO = {
   'services/api/go.mod': 'module example.com/platform/services/api\n\ngo 1.23\n\nrequire github.com/go-chi/chi/v5 v5.2.1\n',
   'services/api/go.sum': 'github.com/go-chi/chi/v5 v5.2.1 h1:x\n',
   'services/api/cmd/api/main.go':
-    'package main\n\nimport (\n\t"net/http"\n\n\th "example.com/platform/pkg/health" // shared\n)\n\nfunc main() {\n\tr.Get("/healthz", h.Handler)\n\thttp.ListenAndServe(":8081", r)\n}\n',
+    'package main\n\nimport (\n\t"net/http"\n\n\th "example.com/platform/pkg/health" // shared\n)\n\nfunc main() {\n\tr.Get("/healthz", h.Handler)\n\thttp.ListenAndServe(":8081", r)\n\t_ = template.ParseGlob("templates/*.html")\n}\n',
   'services/api/templates/index.html': '<p>hi</p>\n',
   'tools/go.mod': 'module example.com/platform/tools\n\ngo 1.24\n',
   'services/other/go.mod': 'module example.com/platform/services/other\n\ngo 1.24\n',

@@ -1,7 +1,7 @@
 // Golden files: `dockerstack <lang> --yes` on every fixture must write exactly the expected files and
 // print the facts with their sources. After an intended change: UPDATE_GOLDEN=1 npm test (then review the diff).
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import {
   appFixtures,
@@ -28,10 +28,15 @@ describe('golden files', () => {
       // A workspace member's fixture runs in the member's folder; its ignore file is Dockerfile.dockerignore.
       const dir = fixture.member ? join(root, fixture.member) : root;
       try {
+        const input = new Set(listFiles(dir));
         const { code, output, stderr } = await runCli([fixture.lang, '--yes', ...optionArgs(fixture.options)], dir);
         assert.equal(code, 0, stderr);
         const outputs: Record<string, string> = {};
         for (const file of OUTPUT_FILES) if (existsSync(join(dir, file))) outputs[file] = readFileSync(join(dir, file), 'utf8');
+        // A Dockerfile written in a subfolder (one of several Go servers: cmd/api/Dockerfile) and its ignore file.
+        for (const file of listFiles(dir))
+          if (!input.has(file) && /\/(Dockerfile|Dockerfile\.dockerignore)$/.test(file))
+            outputs[file] = readFileSync(join(dir, file), 'utf8');
         // The facts block, with the temporary folder replaced.
         outputs['facts.txt'] = `${output
           .split('\n')
@@ -41,13 +46,13 @@ describe('golden files', () => {
         if (!update)
           assert.deepEqual(
             Object.keys(outputs).map(goldenName).sort(),
-            readdirSync(fixture.expected).sort(),
+            listFiles(fixture.expected).sort(),
             'the files written are the golden ones',
           );
         for (const [file, actual] of Object.entries(outputs)) {
           const expectedPath = join(fixture.expected, goldenName(file));
           if (update) {
-            mkdirSync(fixture.expected, { recursive: true });
+            mkdirSync(dirname(expectedPath), { recursive: true });
             writeFileSync(expectedPath, actual);
             continue;
           }

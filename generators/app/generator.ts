@@ -43,6 +43,9 @@ function checkNew(root: string, list: NewService[]): NewService[] {
   return list;
 }
 
+/** A service's key in the checkbox: its folder, and its main package when a Go module has several servers. */
+const serviceKey = (s: DiscoveredService) => (s.main ? `${s.dir} ${s.main}` : s.dir);
+
 export default class AppGenerator extends Generator<Record<string, unknown>, AppOptions> {
   private services: DiscoveredService[] = [];
   private preset?: Preset;
@@ -152,10 +155,10 @@ export default class AppGenerator extends Generator<Record<string, unknown>, App
         type: 'checkbox',
         name: 'chosen',
         message: 'Services to containerize',
-        choices: this.services.map((s) => ({ name: `${s.name} (${s.language}, ${s.dir})`, value: s.dir, checked: true })),
+        choices: this.services.map((s) => ({ name: `${s.name} (${s.language}, ${s.dir})`, value: serviceKey(s), checked: true })),
       },
     ]);
-    this.services = this.services.filter((s) => chosen.includes(s.dir));
+    this.services = this.services.filter((s) => chosen.includes(serviceKey(s)));
   }
 
   /**
@@ -203,6 +206,8 @@ export default class AppGenerator extends Generator<Record<string, unknown>, App
           ...(this.backing ? { backing: this.backing.join(',') || 'none' } : {}),
           ...(this.preset ? { loadedPreset: this.preset } : {}),
           destinationRoot: join(root, service.dir),
+          // One of several Go servers in one module: each is a service of its own.
+          ...(service.main ? { main: service.main } : {}),
           ...(single ? {} : { composeRoot: root }),
           // A service that cannot be understood is reported and left out; the others are still written.
           onSkip: (error: Error) => {

@@ -27,6 +27,10 @@ export interface GoFacts {
   vendor: Fact<boolean>;
   /** Main packages, './cmd/api' style ('.' for the module root), sorted. */
   mains: Fact<string[]>;
+  /** Each main package's role: a server (the call that listens) or a CLI. */
+  roles: MainRole[];
+  /** The main packages that serve, in order: each is a service. */
+  servers: string[];
   /** Why the module needs cgo; empty when it does not. */
   cgo: Fact<string[]>;
   /** cgo code that is C++ (needs libstdc++ at run time: distroless cc instead of base). */
@@ -61,6 +65,12 @@ export interface ServeFacts {
   healthPath: Fact<string>;
   /** Folders the binary reads at run time (not //go:embed'ed): copied into the runtime image. */
   assets: Fact<string[]>;
+  /** Folders it creates files in at run time (a SQLite file, uploads, logs): named volumes. */
+  writes: WrittenDir[];
+  /** Files it writes where no volume can keep them. */
+  writeWarnings: string[];
+  /** A gRPC server that registers grpc.health.v1: probed with grpc_health_probe instead of HTTP. */
+  grpcHealth?: Fact<true>;
 }
 
 /** Modules that only build with cgo (they compile C code or link a C library). */
@@ -80,9 +90,6 @@ export const CGO_MODULES = [
 ];
 /** cgo modules that link C++ (libstdc++ at run time). */
 const CXX_MODULES = ['github.com/tecbot/gorocksdb', 'github.com/linxGnu/grocksdb'];
-
-/** Folders a Go service commonly reads at run time. */
-export const ASSET_DIRS = ['templates', 'static', 'public', 'web', 'assets', 'migrations', 'config', 'locales', 'i18n'];
 
 /** Parse go.mod; a file without a module line or with a bad go directive is an InputError. */
 export function parseGoMod(text: string): GoMod {
@@ -175,6 +182,7 @@ export function detectGo(project: ProjectFiles, context?: GoWorkContext): GoFact
     throw new InputError('go.mod', 'no main package in the module (a "package main" with func main): nothing to run');
   const mains = fact(mainList, mainList.length === 1 ? mainFile(project, mainList[0]) : `${mainList.length} main packages`);
 
+  const roles = mainRoles(project, mod.module, mainList);
   const cgo = detectCgo(project, mod, files);
   const cxx = mod.requires.some((r) => CXX_MODULES.includes(r)) || files.some((f) => /\.(cc|cpp|cxx)$/.test(f));
   const goprivate = detectGoprivate(project);
@@ -191,6 +199,8 @@ export function detectGo(project: ProjectFiles, context?: GoWorkContext): GoFact
     goSum,
     vendor,
     mains,
+    roles,
+    servers: roles.filter((r) => r.serves).map((r) => r.main),
     cgo,
     cxx,
     packageDirs: [...new Set(files.map((f) => posix.dirname(f)))].sort(),
@@ -298,12 +308,11 @@ const PORT_PATTERNS: RegExp[] = [
 const HEALTH_PATHS = ['/healthz', '/health', '/livez', '/readyz', '/ready', '/ping', '/status'];
 
 /** Port, health path and run-time assets of a main package ('.' or './cmd/api'). */
-export function detectServe(project: ProjectFiles, main: string): ServeFacts {
-  const mainRel = main === '.' ? '' : main.replace(/^\.\//, '');
+export function detectServe(project: ProjectFiles, main: string, module = readGoMod(project).module): ServeFacts {
   const all = goFiles(project);
-  // The main package first, then the rest of the module (internal/server/...).
-  const ownFiles = all.filter((f) => posix.dirname(f) === (mainRel || '.'));
-  const ordered = [...ownFiles, ...all.filter((f) => !ownFiles.includes(f))];
+  // The main package first, then the module's packages it imports (internal/server/...): not another main's.
+  const dirs = reachablePackages(project, module, main, all);
+  const ordered = dirs.flatMap((dir) => all.filter((f) => posix.dirname(f) === dir));
   const texts = ordered.map((f) => [f, project.read(f) ?? ''] as const);
 
   let port: Fact<number> | undefined;
@@ -333,13 +342,67 @@ export function detectServe(project: ProjectFiles, main: string): ServeFacts {
   }
   healthPath ??= fact('/', 'default (no /healthz, /health, /livez or /readyz route found)');
 
-  return { port, portEnv, healthPath, assets: detectAssets(project, texts) };
+  let grpcHealth: Fact<true> | undefined;
+  for (const [file, text] of texts) {
+    const m = /\b[\w.]*RegisterHealthServer\(|\bhealth\.NewServer\(\)/.exec(blankComments(text));
+    if (m) {
+      grpcHealth = fact(true, `${file}:${lineOf(text, m.index)} ${m[0].replace(/\($/, '').replace(/\(\)$/, '')}`);
+      break;
+    }
+  }
+  const writes = detectWrites(texts);
+  return {
+    port,
+    portEnv,
+    healthPath,
+    assets: detectAssets(project, texts),
+    writes: writes.dirs,
+    writeWarnings: writes.warnings,
+    ...(grpcHealth ? { grpcHealth } : {}),
+  };
 }
 
-/** Root folders of run-time files, minus those a //go:embed directive compiles into the binary. */
-function detectAssets(project: ProjectFiles, texts: ReadonlyArray<readonly [string, string]>): Fact<string[]> {
-  const present = ASSET_DIRS.filter((d) => project.list(d).length > 0);
+/** Calls that read files at run time; their relative string arguments name what the image must hold. */
+const READ_CALLS =
+  /\b(?:[\w.]*\.(?:ParseGlob|ParseFiles|LoadHTMLGlob|LoadHTMLFiles|Static|StaticFS|StaticFile)|http\.Dir|os\.DirFS|os\.ReadFile|os\.ReadDir|os\.Open|ioutil\.ReadFile|filepath\.Glob)\(/g;
+/** Calls that create files at run time: their folders need a writable volume (the root filesystem is read-only). */
+const WRITE_CALLS = /\b(?:os\.MkdirAll|os\.Mkdir|os\.Create|os\.WriteFile|os\.OpenFile|sql\.Open|sqlx\.Open|sqlx\.Connect|sqlite\.Open)\(/g;
+const SQLITE_DRIVERS = /^(sqlite3?|libsql)$/;
+
+/** The string literals of a call's arguments (up to its closing parenthesis), with their offsets. */
+function callStrings(code: string, open: number): Array<{ value: string; index: number }> {
+  const found: Array<{ value: string; index: number }> = [];
+  let depth = 0;
+  for (let i = open; i < code.length; i++) {
+    const c = code[i];
+    if (c === '(') depth++;
+    else if (c === ')' && --depth === 0) break;
+    else if (c === '"' || c === '`') {
+      const end = c === '"' ? /^"(?:[^"\\\n]|\\.)*"/.exec(code.slice(i)) : /^`[^`]*`/.exec(code.slice(i));
+      if (!end) break;
+      found.push({ value: end[0].slice(1, -1), index: i });
+      i += end[0].length - 1;
+    }
+  }
+  return found;
+}
+
+/** A relative file path as the program uses it (`./data/app.db`, `file:data/app.db?_fk=1`), else undefined. */
+function relativePath(value: string): string | undefined {
+  const path = value
+    .replace(/^file:/, '')
+    .replace(/\?.*$/, '')
+    .replace(/^\.\//, '');
+  if (!path || path.startsWith('/') || path.startsWith(':') || path.includes('://') || /[\s%{}]/.test(path)) return undefined;
+  return posix.normalize(path).startsWith('..') ? undefined : posix.normalize(path);
+}
+
+type Texts = ReadonlyArray<readonly [string, string]>;
+
+/** Folders (or root files) the code reads at run time by a relative path, minus those a //go:embed compiles in. */
+function detectAssets(project: ProjectFiles, texts: Texts): Fact<string[]> {
   const embedded = new Set<string>();
+  const read = new Map<string, string>(); // root entry -> source
   for (const [file, text] of texts) {
     for (const m of text.matchAll(/^\/\/go:embed\s+(.+)$/gm)) {
       for (const pattern of m[1].match(/"[^"]*"|`[^`]*`|\S+/g) ?? []) {
@@ -348,16 +411,64 @@ function detectAssets(project: ProjectFiles, texts: ReadonlyArray<readonly [stri
         embedded.add(rel.split('/')[0]);
       }
     }
+    const code = blankComments(text);
+    for (const call of code.matchAll(READ_CALLS)) {
+      for (const arg of callStrings(code, (call.index ?? 0) + call[0].length - 1)) {
+        const path = relativePath(arg.value);
+        const top = path?.split('/')[0];
+        if (!path || !top || read.has(top) || /[*?[]/.test(top)) continue;
+        // It is there to be copied: a folder, or a file at the root of the module.
+        if (project.list(top).length === 0 && !(top === path && project.exists(top))) continue;
+        read.set(top, `${file}:${lineOf(text, call.index ?? 0)} ${call[0].slice(0, -1)}`);
+      }
+    }
   }
-  const copied = present.filter((d) => !embedded.has(d));
-  const skipped = present.filter((d) => embedded.has(d));
-  if (copied.length === 0)
-    return fact([], skipped.length ? `${skipped.join(', ')} embedded with //go:embed` : 'no templates/, static/ or migrations/ folder');
-  return fact(
-    copied,
-    `${copied.map((d) => `${d}/`).join(', ')} in the module root`,
-    skipped.length ? `${skipped.join(', ')} embedded with //go:embed` : 'not //go:embed-ed: read at run time',
-  );
+  const copied = [...read.keys()].filter((d) => !embedded.has(d));
+  const skipped = [...embedded].filter((d) => project.list(d).length > 0);
+  const note = skipped.length ? `${skipped.join(', ')} embedded with //go:embed` : undefined;
+  if (copied.length === 0) return fact([], note ?? 'no templates/, static/ or migrations/ folder');
+  return fact(copied, copied.map((d) => read.get(d)).join(', '), note ?? 'not //go:embed-ed: read at run time');
+}
+
+/** A folder the program writes at run time: a named volume in compose.yaml, created in the image for the user. */
+export interface WrittenDir {
+  dir: string;
+  source: string;
+}
+
+/** Folders the code creates files in (SQLite databases, uploads, logs), by relative path; warnings for the rest. */
+export function detectWrites(texts: Texts): { dirs: WrittenDir[]; warnings: string[] } {
+  const dirs: WrittenDir[] = [];
+  const warnings: string[] = [];
+  for (const [file, text] of texts) {
+    const code = blankComments(text);
+    for (const call of code.matchAll(WRITE_CALLS)) {
+      const name = call[0].slice(0, -1);
+      const args = callStrings(code, (call.index ?? 0) + call[0].length - 1);
+      let value: string | undefined;
+      if (/\bOpen$|Connect$/.test(name) && name !== 'os.Open' && name !== 'os.OpenFile') {
+        // database/sql: the driver, then the data source; gorm's sqlite.Open: the data source only.
+        if (name === 'sqlite.Open') value = args[0]?.value;
+        else if (args[0] && SQLITE_DRIVERS.test(args[0].value)) value = args[1]?.value;
+      } else if (name === 'os.OpenFile') {
+        const flags = code.slice(call.index ?? 0, (call.index ?? 0) + 200).split(')')[0];
+        if (/O_CREATE|O_WRONLY|O_RDWR|O_APPEND/.test(flags)) value = args[0]?.value;
+      } else value = args[0]?.value;
+      const path = value === undefined ? undefined : relativePath(value);
+      if (!path || path === ':memory:') continue;
+      const source = `${file}:${lineOf(text, call.index ?? 0)} ${name}`;
+      const isDir = name === 'os.MkdirAll' || name === 'os.Mkdir';
+      const dir = isDir ? path.split('/')[0] : path.includes('/') ? path.split('/')[0] : undefined;
+      if (!dir) {
+        warnings.push(
+          `${source} writes ${path} in the working folder (/app): a volume there would hide the binary, so it is lost when the container is removed; keep it in a folder (data/${path})`,
+        );
+        continue;
+      }
+      if (!dirs.some((d) => d.dir === dir)) dirs.push({ dir, source });
+    }
+  }
+  return { dirs, warnings };
 }
 
 /** Import paths of Go source (`import "x"`, `import alias "x"`, `import ( ... )`). */
@@ -394,4 +505,96 @@ function workspaceNeeds(context: GoWorkContext): string[] {
   };
   visit(context.member);
   return needs;
+}
+
+/** Go source with its comments blanked out (same length and line breaks, so offsets and lines stay true). */
+export function blankComments(text: string): string {
+  return text.replace(/"(?:[^"\\\n]|\\.)*"|`[^`]*`|'(?:[^'\\\n]|\\.)*'|\/\/[^\n]*|\/\*[\s\S]*?\*\//g, (m) =>
+    m.startsWith('/') ? m.replace(/[^\n]/g, ' ') : m,
+  );
+}
+
+/** A call that makes a program a server: it listens on a port. */
+export interface Listener {
+  file: string;
+  line: number;
+  /** The call as written, e.g. `http.ListenAndServe`, `srv.ListenAndServe`, `net.Listen`, `r.Run`. */
+  call: string;
+}
+
+/** Listening calls; a framework's method counts only in a file that imports that framework. */
+const LISTENERS: Array<{ pattern: RegExp; imports?: RegExp }> = [
+  { pattern: /\b[\w.]*\.ListenAndServe(?:TLS)?\(/g }, // http.ListenAndServe, srv.ListenAndServe, e.Server.ListenAndServe
+  { pattern: /\bhttp\.Serve(?:TLS)?\(/g },
+  { pattern: /\bnet\.Listen\(\s*"tcp[46]?"/g }, // grpc's s.Serve(lis), http.Serve(lis, ...)
+  { pattern: /\b[\w.]+\.Run(?:TLS)?\(/g, imports: /^github\.com\/gin-gonic\/gin$/ },
+  { pattern: /\b[\w.]+\.Start(?:TLS)?\(/g, imports: /^github\.com\/labstack\/echo(\/v\d+)?$/ },
+  { pattern: /\b[\w.]+\.Listen(?:TLS)?\(/g, imports: /^github\.com\/gofiber\/fiber(\/v\d+)?$/ },
+];
+
+/** The first listening call in a Go file, if any. */
+export function findListener(file: string, text: string): Listener | undefined {
+  const code = blankComments(text);
+  const imports = goImports(text);
+  let best: (Listener & { index: number }) | undefined;
+  for (const { pattern, imports: needs } of LISTENERS) {
+    if (needs && !imports.some((i) => needs.test(i))) continue;
+    for (const m of code.matchAll(pattern)) {
+      if (best && best.index <= (m.index ?? 0)) break;
+      best = { file, line: lineOf(text, m.index ?? 0), call: m[0].replace(/\($/, '').replace(/\(\s*"tcp[46]?"$/, ''), index: m.index ?? 0 };
+      break;
+    }
+  }
+  if (!best) return undefined;
+  const { index: _, ...listener } = best;
+  return listener;
+}
+
+/**
+ * The module's package folders a main package uses: its own folder first, then the folders of the module's
+ * packages it imports, transitively ('.' for the module root). Packages of other modules are not followed.
+ */
+export function reachablePackages(project: ProjectFiles, module: string, main: string, files = goFiles(project)): string[] {
+  const byDir = new Map<string, string[]>();
+  for (const file of files) byDir.set(posix.dirname(file), [...(byDir.get(posix.dirname(file)) ?? []), file]);
+  const seen: string[] = [];
+  const visit = (dir: string) => {
+    if (seen.includes(dir) || !byDir.has(dir)) return;
+    seen.push(dir);
+    for (const file of byDir.get(dir) ?? [])
+      for (const imp of goImports(project.read(file) ?? '')) {
+        if (imp === module) visit('.');
+        else if (imp.startsWith(`${module}/`)) visit(imp.slice(module.length + 1));
+      }
+  };
+  visit(main === '.' ? '.' : main.replace(/^\.\//, ''));
+  return seen;
+}
+
+/** What a main package is: a server (with the call that listens, in it or a package it imports) or a CLI. */
+export interface MainRole {
+  main: string;
+  serves?: Listener;
+}
+
+/** The role of every main package: servers listen on a port, the others are CLIs and tools. */
+export function mainRoles(project: ProjectFiles, module: string, mains: string[]): MainRole[] {
+  const files = goFiles(project);
+  return mains.map((main) => {
+    for (const dir of reachablePackages(project, module, main, files))
+      for (const file of files.filter((f) => posix.dirname(f) === dir)) {
+        const serves = findListener(file, project.read(file) ?? '');
+        if (serves) return { main, serves };
+      }
+    return { main };
+  });
+}
+
+/** `serves: cmd/server/main.go:42 http.ListenAndServe; ./cmd/migrate is a CLI (no listener)`. */
+export function rolesSource(chosen: MainRole, roles: MainRole[]): string {
+  const serves = chosen.serves ? `serves: ${chosen.serves.file}:${chosen.serves.line} ${chosen.serves.call}` : 'no listener found';
+  const others = roles
+    .filter((r) => r.main !== chosen.main)
+    .map((r) => (r.serves ? `${r.main} serves too (${r.serves.file}:${r.serves.line})` : `${r.main} is a CLI (no listener)`));
+  return [serves, ...others].join('; ');
 }

@@ -9,9 +9,10 @@ import type { GoRuntime } from '../../lib/images.ts';
 import { parsePath, parsePort } from '../../lib/options.ts';
 import { diskProject } from '../../lib/project.ts';
 import { ServiceGenerator, type ServiceOptions } from '../../lib/service-generator.ts';
-import { binaryName, detectGo, detectServe, type GoFacts, goServiceName, normalizeMain, type ServeFacts } from './detect.ts';
+import { binaryName, detectGo, detectServe, type GoFacts, goServiceName, normalizeMain, rolesSource, type ServeFacts } from './detect.ts';
 import { type CgoChoice, GO_OPTIONS } from './options.ts';
 import { type GoPlan, planGo } from './plan.ts';
+import { type BuildRecipe, detectBuildRecipe } from './recipe.ts';
 
 export default class GoGenerator extends ServiceGenerator {
   protected readonly language = 'go';
@@ -19,6 +20,8 @@ export default class GoGenerator extends ServiceGenerator {
   private plan!: GoPlan;
   private main!: Fact<string>;
   private serve!: ServeFacts;
+  private ownDockerfile = false;
+  private recipe?: BuildRecipe;
 
   constructor(args: string[], options: ServiceOptions) {
     super(args, options);
@@ -37,9 +40,13 @@ export default class GoGenerator extends ServiceGenerator {
 
   async prompting() {
     this.main = await this.chooseMain();
-    this.serve = detectServe(diskProject(this.destinationRoot()), this.main.value);
+    // With several servers, each has its own Dockerfile (in its folder) and its own answers in .yo-rc.json.
+    this.ownDockerfile = this.facts.servers.length > 1 && this.facts.servers.includes(this.main.value);
+    if (this.ownDockerfile) this.answersKey = `services.${binaryName(this.facts.module.value, this.main.value)}`;
+    this.serve = detectServe(diskProject(this.destinationRoot()), this.main.value, this.facts.module.value);
     const serve = this.serve;
     const f = this.facts;
+    this.recipe = f.workspace ? undefined : detectBuildRecipe(diskProject(this.destinationRoot()), this.main.value);
     await this.resolveAnswers(GO_OPTIONS, {
       runtime: fact('distroless', 'default'),
       port: serve.port,
@@ -55,20 +62,36 @@ export default class GoGenerator extends ServiceGenerator {
     if (fromGoEnv) this.answers.goprivate = fromGoEnv;
   }
 
-  /** --main, the saved answer, the only main package, a select prompt, or (with --yes) the first one. */
+  /**
+   * --main, the saved answer, the only main package, the only server among them, a select prompt, or (with
+   * --yes) the first server (the first main package when none listens on a port).
+   */
   private async chooseMain(): Promise<Fact<string>> {
-    const mains = this.facts.mains.value;
+    const { mains, roles, servers } = this.facts;
     const given = (this.options.main as string | undefined) ?? (this.config.get('main') as string | undefined);
     if (given) {
       const main = normalizeMain(given);
-      if (!mains.includes(main))
-        throw new InputError(this.options.main ? '--main' : '.yo-rc.json', `"${given}" is not a main package; found: ${mains.join(', ')}`);
+      if (!mains.value.includes(main))
+        throw new InputError(
+          this.options.main ? '--main' : '.yo-rc.json',
+          `"${given}" is not a main package; found: ${mains.value.join(', ')}`,
+        );
       return fact(main, this.options.main ? '--main' : '.yo-rc.json');
     }
-    if (mains.length === 1) return fact(mains[0], this.facts.mains.source);
-    if (!this.interactive) return fact(mains[0], `first of ${mains.length} main packages (${mains.join(', ')}); pass --main to choose`);
+    if (mains.value.length === 1) return fact(mains.value[0], mains.source);
+    const role = (main: string) => roles.find((r) => r.main === main) ?? { main };
+    if (servers.length === 1) return fact(servers[0], rolesSource(role(servers[0]), roles));
+    // Several servers (each is a service: the app generator runs this generator once per server), or none.
+    const choices = servers.length ? servers : mains.value;
+    if (!this.interactive) {
+      const first = choices[0];
+      const why = servers.length
+        ? `first of ${servers.length} servers; the app generator makes one service of each; pass --main to choose`
+        : `no main package listens on a port: first of ${mains.value.length}; pass --main to choose`;
+      return fact(first, rolesSource(role(first), roles), why);
+    }
     const { main } = await this.prompt<{ main: string }>([
-      { type: 'select', name: 'main', message: 'Main package to build', choices: mains, default: mains[0] } as never,
+      { type: 'select', name: 'main', message: 'Main package to build', choices, default: choices[0] } as never,
     ]);
     return fact(main, 'your answer');
   }
@@ -78,7 +101,9 @@ export default class GoGenerator extends ServiceGenerator {
     const f = this.facts;
     const main = this.main.value;
     const cgoChoice = String(a.cgo.value) as CgoChoice;
-    const cgo = cgoChoice === 'auto' ? f.cgo.value.length > 0 : cgoChoice === 'on';
+    // auto: the repository's own build says CGO_ENABLED, else the module's needs decide.
+    const repoCgo = this.recipe?.env.find((e) => e.name === 'CGO_ENABLED');
+    const cgo = cgoChoice === 'auto' ? (repoCgo ? repoCgo.value === '1' : f.cgo.value.length > 0) : cgoChoice === 'on';
     const serve = this.serve;
     const goprivate = a.goprivate?.value ? String(a.goprivate.value) : undefined;
     if (goprivate !== undefined && !/^[\w.*/,-]+$/.test(goprivate))
@@ -94,10 +119,18 @@ export default class GoGenerator extends ServiceGenerator {
       healthPath: parsePath(a['health-path'].value, a['health-path'].source),
       service,
       goprivate,
+      ownDockerfile: this.ownDockerfile,
+      recipe: this.recipe,
     });
     this.saveAnswers(GO_OPTIONS);
     if (!this.options.check && this.main.source !== f.mains.source) this.config.set('main', main);
-    const warnings = [...f.warnings];
+    const warnings = [...f.warnings, ...serve.writeWarnings];
+    if (f.servers.length && !f.servers.includes(main))
+      warnings.push(`${main} does not listen on a port (a CLI?): its healthcheck cannot pass; the servers are ${f.servers.join(', ')}`);
+    if (cgoChoice === 'auto' && repoCgo && !cgo && f.cgo.value.length)
+      warnings.push(
+        `${repoCgo.source} builds with CGO_ENABLED=0, but the module needs cgo (${f.cgo.value.join(', ')}): pass --cgo on to build with it`,
+      );
     if (cgoChoice === 'off' && f.cgo.value.length)
       warnings.push(`--cgo off, but the module needs cgo (${f.cgo.value.join(', ')}): the binary may fail at run time`);
     if (cgo && runtime !== 'distroless')
@@ -125,20 +158,34 @@ export default class GoGenerator extends ServiceGenerator {
               },
             ]
           : []),
-        { label: 'main', value: main, source: this.main.source },
+        { label: 'main', value: main, source: this.main.source, note: this.main.note },
         {
           label: 'cgo',
           value: cgo ? 'on' : 'off',
-          source: cgoChoice === 'auto' ? f.cgo.source : `--cgo ${cgoChoice}`,
+          source: cgoChoice !== 'auto' ? `--cgo ${cgoChoice}` : repoCgo ? `${repoCgo.source} CGO_ENABLED=${repoCgo.value}` : f.cgo.source,
         },
+        ...recipeFacts(this.recipe),
         { label: 'port', value: String(a.port.value), source: a.port.source },
-        { label: 'healthcheck', value: String(a['health-path'].value), source: a['health-path'].source },
+        serve.grpcHealth
+          ? {
+              label: 'probe',
+              value: 'grpc',
+              source: serve.grpcHealth.source,
+              note: `grpc_health_probe -addr=127.0.0.1:${a.port.value}, grpc.health.v1`,
+            }
+          : { label: 'healthcheck', value: String(a['health-path'].value), source: a['health-path'].source },
         {
           label: 'assets',
           value: serve.assets.value.length ? serve.assets.value.join(', ') : 'none',
           source: serve.assets.source,
           note: serve.assets.note,
         },
+        ...serve.writes.map((w) => ({
+          label: 'writes',
+          value: `${w.dir}/`,
+          source: w.source,
+          note: `named volume ${service}-${w.dir} at /app/${w.dir}, owned by the runtime user`,
+        })),
         ...(goprivate ? [{ label: 'goprivate', value: goprivate, source: a.goprivate.source }] : []),
         { label: 'runtime', value: `${runtime} (${this.plan.runtimeImage})`, source: a.runtime.source },
       ],
@@ -149,13 +196,27 @@ export default class GoGenerator extends ServiceGenerator {
   writing() {
     this.writeService(
       [
-        { path: 'Dockerfile', template: 'go/Dockerfile.ejs', data: this.plan.dockerfile },
+        { path: this.plan.dockerfilePath, template: 'go/Dockerfile.ejs', data: this.plan.dockerfile },
         { path: '.dockerignore', template: 'shared/dockerignore.ejs', data: this.plan.dockerignore },
       ],
       this.plan.service,
       '# Credentials for private Go modules (netrc format), e.g.\n# machine github.com login x-access-token password <token>\n',
     );
   }
+}
+
+/** The repository's build, as facts: GOEXPERIMENT, tags, and the -X values kept and left out. */
+function recipeFacts(recipe: BuildRecipe | undefined) {
+  if (!recipe) return [];
+  const experiment = recipe.env.find((e) => e.name === 'GOEXPERIMENT');
+  const dropped = recipe.dropped.length ? `left out: ${recipe.dropped.join('; ')}` : undefined;
+  return [
+    ...(experiment ? [{ label: 'goexperiment', value: experiment.value, source: experiment.source }] : []),
+    ...(recipe.tags ? [{ label: 'tags', value: recipe.tags.value.join(','), source: recipe.tags.source }] : []),
+    ...(recipe.ldflags || dropped
+      ? [{ label: 'ldflags', value: ['-s -w', ...(recipe.ldflags?.value ?? [])].join(' '), source: recipe.source, note: dropped }]
+      : []),
+  ];
 }
 
 /** `go env GOPRIVATE` in the project (the developer's Go settings), when Go is installed. */

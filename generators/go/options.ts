@@ -18,7 +18,7 @@ export const GO_OPTIONS: OptionSpec[] = [
     name: 'main',
     type: 'string',
     description: 'Main package to build, e.g. ./cmd/api',
-    defaultText: 'the only main package; with several, asked (--yes takes the first)',
+    defaultText: 'the only main package that serves; with several, asked (--yes takes the first server)',
   },
   {
     name: 'port',

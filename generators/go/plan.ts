@@ -4,11 +4,12 @@ import { posix } from 'node:path';
 import type { ServiceSpec } from '../../lib/compose.ts';
 import { cacheMount, runWithMounts, secretMount } from '../../lib/dockerfile.ts';
 import { COMMON_IGNORES, everywhere, type IgnoreGroup, keepCopied, manifestsOnly } from '../../lib/dockerignore.ts';
-import { binaryProbe, dockerfileHealthcheck, execForm } from '../../lib/healthcheck.ts';
+import { binaryProbe, dockerfileHealthcheck, execForm, grpcProbe } from '../../lib/healthcheck.ts';
 import { ALPINE, type GoRuntime, goBuildImage, goRuntimeImage, NONROOT } from '../../lib/images.ts';
 import { ociLabels } from '../../lib/labels.ts';
 import type { GoFacts, ServeFacts } from './detect.ts';
-import { PROBE_PATH, probeRun } from './probe.ts';
+import { GRPC_PROBE, grpcProbeCommand, PROBE_PATH, probeRun } from './probe.ts';
+import type { BuildRecipe } from './recipe.ts';
 
 export interface GoAnswers {
   runtime: GoRuntime;
@@ -21,9 +22,15 @@ export interface GoAnswers {
   healthPath: string;
   service: string;
   goprivate?: string;
+  /** The repository's own build of this main (Makefile, Taskfile.yml, .goreleaser.yaml): env and flags. */
+  recipe?: BuildRecipe;
+  /** One of several servers of the module: its Dockerfile is in its own folder, built from the module's. */
+  ownDockerfile?: boolean;
 }
 
 export interface GoPlan {
+  /** Where the Dockerfile is written, relative to the module: `Dockerfile`, or `cmd/api/Dockerfile`. */
+  dockerfilePath: string;
   dockerfile: Record<string, unknown>;
   dockerignore: { groups: IgnoreGroup[] };
   service: ServiceSpec;
@@ -44,6 +51,9 @@ export function planGo(facts: GoFacts, serve: ServeFacts, answers: GoAnswers): G
   const ws = facts.workspace;
   const inWs = (path: string) => (ws ? posix.join(ws.dir, path) : path);
   const main = ws ? `./${inWs(answers.main)}` : answers.main;
+  // The Dockerfile, relative to the module and to the build context (the module, or the go.work folder).
+  const dockerfilePath = answers.ownDockerfile ? posix.join(answers.main, 'Dockerfile') : 'Dockerfile';
+  const dockerfileInContext = inWs(dockerfilePath);
   // A workspace vendors with `go work vendor` at its root, not per module: modules are downloaded.
   const vendored = facts.vendor.value && !ws;
   // The modules whose go.mod and go.sum the download reads: every module a go.work uses, else this one.
@@ -58,6 +68,9 @@ export function planGo(facts: GoFacts, serve: ServeFacts, answers: GoAnswers): G
 
   const args = [{ name: 'GO_VERSION', value: version.tag }];
   if (runtime === 'alpine') args.push({ name: 'ALPINE_VERSION', value: ALPINE.version });
+  // A gRPC server with grpc.health.v1 is probed with grpc_health_probe (a pinned module version).
+  const grpc = Boolean(serve.grpcHealth);
+  if (grpc) args.push({ name: GRPC_PROBE.arg, value: GRPC_PROBE.version });
   const image = goRuntimeImage(runtime, libc, '${ALPINE_VERSION}');
   const { uid, gid } = image.user;
   const secret = secretMount(NETRC.id, NETRC.target);
@@ -66,9 +79,18 @@ export function planGo(facts: GoFacts, serve: ServeFacts, answers: GoAnswers): G
   if (vendored) depsEnv.push('GOFLAGS=-mod=vendor');
   if (answers.goprivate) depsEnv.push(`GOPRIVATE=${answers.goprivate}`);
 
+  // The repository's build: its GOEXPERIMENT (for the tests too), tags and literal -X values.
+  const recipe = answers.recipe;
+  const experiment = recipe?.env.find((e) => e.name === 'GOEXPERIMENT');
+  if (experiment) depsEnv.push(`GOEXPERIMENT=${experiment.value}`);
+  const repoTags = recipe?.tags?.value ?? [];
   const targetEnv = cross ? 'GOOS=$TARGETOS GOARCH=$TARGETARCH ' : '';
-  const tags = staticCgo ? ' -tags netgo,osusergo' : '';
-  const ldflags = `-s -w -X main.version=\${VERSION}${staticCgo ? ' -linkmode=external -extldflags=-static' : ''}`;
+  const tagList = [...(staticCgo ? ['netgo', 'osusergo'] : []), ...repoTags];
+  const tags = tagList.length ? ` -tags ${tagList.join(',')}` : '';
+  const xflags = recipe?.ldflags?.value ?? [];
+  const versionFlag = xflags.some((x) => x.endsWith('=${VERSION}')) ? [] : ['-X main.version=${VERSION}'];
+  const ldflags = `-s -w ${[...versionFlag, ...xflags].join(' ')}${staticCgo ? ' -linkmode=external -extldflags=-static' : ''}`;
+  const testTags = repoTags.length ? ` -tags ${repoTags.join(',')}` : '';
   const buildCmd = `${targetEnv}go build -trimpath${tags} -ldflags="${ldflags}" -o /out/${answers.binary} ${main}`;
 
   // scratch has nothing: CA certificates, time zones and a passwd entry for the user come from the build stage.
@@ -87,20 +109,27 @@ export function planGo(facts: GoFacts, serve: ServeFacts, answers: GoAnswers): G
   }
 
   const chown = `--chown=${uid}:${gid}`;
+  // Folders the program writes: created here for the runtime user; compose.yaml mounts a named volume on each,
+  // which takes the folder's owner from the image on first use (the root filesystem stays read-only).
+  const writable = serve.writes.filter((w) => !serve.assets.value.includes(w.dir)).map((w) => w.dir);
   const copies = [
-    `COPY --from=build ${PROBE_PATH.replace(/^.*\//, '/out/')} ${PROBE_PATH}`,
+    grpc
+      ? `COPY --from=build --chown=0:0 /out/grpc_health_probe ${GRPC_PROBE.path}`
+      : `COPY --from=build ${PROBE_PATH.replace(/^.*\//, '/out/')} ${PROBE_PATH}`,
     ...(rootfs.length ? ['COPY --from=build --chown=0:0 /out/rootfs/ /'] : []),
     `COPY --from=build ${chown} /out/${answers.binary} /app/${answers.binary}`,
     ...serve.assets.value.map((dir) => `COPY ${chown} ${inWs(dir)} ./${dir}`),
+    ...writable.map((dir) => `COPY --from=build ${chown} /out/writable/${dir} ./${dir}`),
   ];
   const env = [...(serve.portEnv ? [`PORT=${answers.port}`] : []), ...(runtime !== 'distroless' ? [`ZONEINFO=${ZONEINFO}`] : [])];
-  const health = binaryProbe(PROBE_PATH, answers.port, answers.healthPath);
+  const health = grpc ? grpcProbe(GRPC_PROBE.path, answers.port) : binaryProbe(PROBE_PATH, answers.port, answers.healthPath);
 
   const dockerfile = {
     name: answers.service,
     main,
     workspace: ws ? { dir: ws.dir, toRoot: ws.toRoot } : undefined,
-    fileFlag: ws ? `-f ${ws.dir}/Dockerfile ` : '',
+    ownDockerfile: answers.ownDockerfile ? dockerfileInContext : undefined,
+    fileFlag: dockerfileInContext === 'Dockerfile' ? '' : `-f ${dockerfileInContext} `,
     // go.mod and go.sum (`go.su[m]`: copied when there is one); in a workspace, those of every module it uses.
     manifestCopies: [
       ...(ws ? ['COPY go.work go.work.su[m] ./'] : []),
@@ -114,11 +143,24 @@ export function planGo(facts: GoFacts, serve: ServeFacts, answers: GoAnswers): G
     depsFrom: `FROM ${cross ? '--platform=$BUILDPLATFORM ' : ''}${goBuildImage('${GO_VERSION}')} AS deps`,
     depsEnv: `ENV ${depsEnv.join(' \\\n    ')}`,
     download: vendored ? undefined : runWithMounts([MOD_CACHE, secret], 'go mod download'),
-    targetArgs: cross ? ['ARG TARGETOS', 'ARG TARGETARCH'] : [],
-    probe: probeRun(targetEnv),
+    targetArgs: [...(cross ? ['ARG TARGETOS', 'ARG TARGETARCH'] : []), ...(grpc ? [`ARG ${GRPC_PROBE.arg}`] : [])],
+    probeComment: grpc
+      ? `The probe: grpc_health_probe ${GRPC_PROBE.version}, static, for the gRPC health service (the runtime image has no shell).`
+      : 'The probe: a tiny static program that GETs the health URL (the runtime image has no shell, curl or wget).',
+    probe: grpc ? runWithMounts([MOD_CACHE, BUILD_CACHE], grpcProbeCommand(targetEnv)) : probeRun(targetEnv),
     rootfs: rootfs.length ? `RUN ${rootfs.join(' \\\n    && ')}` : undefined,
+    writable: writable.length ? `RUN mkdir -p ${writable.map((d) => `/out/writable/${d}`).join(' ')}` : undefined,
     build: runWithMounts([MOD_CACHE, BUILD_CACHE, secret], buildCmd),
-    test: runWithMounts([MOD_CACHE, BUILD_CACHE, secret], `go vet ./${inWs('...')} && go test ./${inWs('...')}`),
+    recipeComment: recipe
+      ? `As the repository builds it (${recipe.source}): ${[
+          ...(experiment ? [`GOEXPERIMENT=${experiment.value} (deps stage)`] : []),
+          ...(repoTags.length ? [`-tags ${repoTags.join(',')}`] : []),
+          ...(xflags.length ? ['its -X values'] : []),
+        ].join(
+          ', ',
+        )}${recipe.dropped.length ? `; left out: ${recipe.dropped.map((d) => d.replace(/ \(.*$/, '')).join(', ')} (computed by a shell or the release tool)` : ''}.`
+      : undefined,
+    test: runWithMounts([MOD_CACHE, BUILD_CACHE, secret], `go vet${testTags} ./${inWs('...')} && go test${testTags} ./${inWs('...')}`),
     runtimeImage: image.ref,
     runtime,
     libc,
@@ -140,7 +182,7 @@ export function planGo(facts: GoFacts, serve: ServeFacts, answers: GoAnswers): G
   const service: ServiceSpec = {
     name: answers.service,
     context: ws ? ws.toRoot : '.',
-    ...(ws ? { dockerfile: `${ws.dir}/Dockerfile` } : {}),
+    ...(dockerfileInContext !== 'Dockerfile' ? { dockerfile: dockerfileInContext } : {}),
     image: `${answers.service}:dev`,
     port: answers.port,
     healthcheck: health,
@@ -149,10 +191,14 @@ export function planGo(facts: GoFacts, serve: ServeFacts, answers: GoAnswers): G
     runtimeSecrets: [{ name: 'app_secret', file: './secrets/app_secret.txt' }],
     environment: { ...(serve.portEnv ? { PORT: String(answers.port) } : {}), APP_SECRET_FILE: '/run/secrets/app_secret' },
     tmpfs: ['/tmp'],
+    ...(serve.writes.length
+      ? { volumes: serve.writes.map((w) => ({ name: `${answers.service}-${w.dir.replace(/[^\w.-]+/g, '-')}`, target: `/app/${w.dir}` })) }
+      : {}),
     // A Go binary exits on SIGTERM as PID 1; compose's init also reaps any child processes it starts.
     init: true,
   };
   return {
+    dockerfilePath,
     dockerfile,
     dockerignore: {
       groups: [

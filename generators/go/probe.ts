@@ -48,3 +48,24 @@ export function probeRun(goEnv: string): string {
     `&& ${goEnv}${PROBE_BUILD.replace('go build', 'go -C /tmp/healthcheck build')} -o /out/healthcheck main.go`,
   ].join(' \\\n    ');
 }
+
+/** grpc_health_probe for gRPC servers that register grpc.health.v1: built from its module, pinned. */
+export const GRPC_PROBE = {
+  module: 'github.com/grpc-ecosystem/grpc-health-probe',
+  version: 'v0.4.63',
+  path: '/grpc_health_probe',
+  arg: 'GRPC_HEALTH_PROBE_VERSION',
+};
+
+/**
+ * The command that builds grpc_health_probe: `go install` cannot write a cross-compiled binary to GOBIN, so the
+ * module is downloaded (`go mod download MOD@VERSION`, into the module cache) and built in its own folder, static.
+ */
+export function grpcProbeCommand(goEnv: string): string {
+  const mod = `${GRPC_PROBE.module}@\${${GRPC_PROBE.arg}}`;
+  return [
+    `mkdir -p /out`,
+    `GOFLAGS=-mod=mod go mod download ${mod}`,
+    `GOFLAGS=-mod=mod ${goEnv}${PROBE_BUILD.replace('go build', `go -C "$(go env GOMODCACHE)/${mod}" build`)} -o /out/grpc_health_probe .`,
+  ].join(' \\\n    && ');
+}

@@ -798,7 +798,16 @@ async function main(): Promise<number> {
     pool(combos, PARALLEL, async (c): Promise<Target | null> => {
       try {
         const { dir, root, build } = await generate(c);
-        return { id: c.id, dir, context: build.context, dockerignore: build.dockerignore, root };
+        // One of several Go servers: its Dockerfile is in its folder (cmd/api/), compose.yaml in the module's.
+        const at = dirname(build.dockerfile);
+        return {
+          id: c.id,
+          dir: at,
+          ...(at !== dir ? { composeDir: dir } : {}),
+          context: build.context,
+          dockerignore: build.dockerignore,
+          root,
+        };
       } catch (e) {
         genFindings.push({
           combination: c.id,
@@ -907,7 +916,7 @@ async function main(): Promise<number> {
   );
   rmSync(SCRATCH, { recursive: true, force: true });
   if (!argv.includes('--keep'))
-    for (const t of targets) rmSync(t.composeDir ? dirname(t.composeDir) : (t.root ?? t.dir), { recursive: true, force: true });
+    for (const t of targets) rmSync(t.root ?? (t.composeDir ? dirname(t.composeDir) : t.dir), { recursive: true, force: true });
   return findings.length || errors.length ? 1 : 0;
 }
 
