@@ -102,8 +102,10 @@ const sameWord = (want: string, got: string) => {
 /** The parts of compose.yaml and the Dockerfiles the comparison reads, for one compose service. */
 export interface WrittenService {
   name: string;
-  /** Build context relative to the project root, or undefined for an image-only service (a backing service). */
+  /** The folder of its Dockerfile relative to the project root, or undefined for an image-only service (a backing service). */
   context?: string;
+  /** The build context, when it is not the Dockerfile's folder (a workspace root; a Go module with a Dockerfile per server). */
+  buildContext?: string;
   image?: string;
   command?: string;
   dependsOn: string[];
@@ -159,7 +161,10 @@ export function compare(expect: Expectation, input: CompareInput): ServiceResult
   const usedBlocks = new Set<PrintedService>();
   return expect.services.map((svc) => {
     const dir = posix.normalize(svc.dir);
-    const compose = input.written.filter((w) => w.context !== undefined && posix.normalize(w.context) === dir);
+    const builtFrom = (w: WrittenService) =>
+      (w.context !== undefined && posix.normalize(w.context) === dir) ||
+      (w.buildContext !== undefined && posix.normalize(w.buildContext) === dir);
+    const compose = input.written.filter(builtFrom);
     let block: PrintedService | undefined;
     let worker: WrittenService | undefined;
     if (svc.kind === 'worker') {

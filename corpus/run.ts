@@ -175,10 +175,12 @@ function writtenServices(root: string, compose: ComposeFile | undefined): Writte
   return Object.entries(compose?.services ?? {}).map(([name, svc]) => {
     const build = typeof svc.build === 'string' ? { context: svc.build } : svc.build;
     let context: string | undefined;
+    let buildContext: string | undefined;
     let workdir: string | undefined;
     if (build) {
       const dockerfile = resolve(root, build.context ?? '.', build.dockerfile ?? 'Dockerfile');
       context = relative(root, dirname(dockerfile)) || '.';
+      buildContext = relative(root, resolve(root, build.context ?? '.')) || '.';
       const text = existsSync(dockerfile) ? readFileSync(dockerfile, 'utf8') : '';
       const lastStage = text.split(/^FROM /m).at(-1) ?? '';
       workdir = [...lastStage.matchAll(/^WORKDIR (\S+)/gm)].at(-1)?.[1];
@@ -188,6 +190,7 @@ function writtenServices(root: string, compose: ComposeFile | undefined): Writte
     return {
       name,
       context,
+      buildContext,
       image: svc.image,
       command: Array.isArray(svc.command) ? svc.command.join(' ') : svc.command,
       dependsOn: Array.isArray(svc.depends_on) ? svc.depends_on : Object.keys(svc.depends_on ?? {}),

@@ -68,7 +68,8 @@ const URLS: Array<[RegExp, DetectedKind]> = [
 ];
 
 const SOURCE = /\.(?:[cm]?[jt]sx?|py|go|ya?ml|toml|ini|cfg|env\.example)$|(?:^|\/)\.env\.example$/;
-const NOT_SOURCE = /(?:^|\/)(?:tests?|__tests__|testdata|fixtures|docs|examples?|e2e|scripts)\//;
+const NOT_SOURCE =
+  /(?:^|\/)(?:tests?|__tests__|testdata|fixtures|docs|examples?|e2e|scripts)\/|_test\.(?:go|py)$|\.(?:test|spec)\.[cm]?[jt]sx?$|(?:^|\/)(?:test_[^/]*|conftest)\.py$/;
 
 const lineOf = (text: string, index: number) => text.slice(0, index).split('\n').length;
 

@@ -38,6 +38,8 @@ describe('backing services from dependencies and code', () => {
         'requirements.txt': 'flask\n',
         'app/config.py': "# cache: redis://localhost:6379\nBROKER = os.environ.get('BROKER_URL', 'amqp://guest@localhost//')\n",
         'tests/test_db.py': "DB = 'postgresql://localhost/test'\n",
+        'config/migrate_test.go': 'const conn = "mongodb://localhost/test"\n',
+        'src/db.test.ts': "const url = 'mysql://localhost/test';\n",
         'docs/setup.md.py': "URL = 'mongodb://localhost'\n",
       }),
       ['rabbitmq <- app/config.py:2 "amqp://guest@localhost"'],
