@@ -1,6 +1,6 @@
 // `npm run corpus`: the generator measured on real public repositories (corpus/README.md).
 // For each corpus/expect/<id>.json: the repository's tree at its pinned commit, from a local snapshot,
-// in a scratch folder; `dockerstack --yes` there; the printed facts and written files compared with the
+// in a scratch folder; `dockerstack --yes --force` there; the printed facts and written files compared with the
 // expectation. With --run, the repositories that can be built here are brought up with
 // `docker compose up --build --wait` in the end-to-end environment (e2e/setup.sh) and checked: every
 // service healthy, non-root, quick stop, no leaked build secret. Writes docs/corpus.md and docs/corpus.json,
@@ -414,7 +414,7 @@ function renderMarkdown(results: RepoResult[], at: string, baseline?: Report['ba
   return `# The real-world corpus
 
 The generator run on ${s.repositories} public repositories it was never tuned to (corpus/README.md): the
-facts a careful engineer reads from each repository's code, compared with what \`dockerstack --yes\`
+facts a careful engineer reads from each repository's code, compared with what \`dockerstack --yes --force\`
 printed and wrote; and, for the repositories that can be built here, \`docker compose up --build --wait\`
 with every check of the end-to-end suite. Regenerate with \`npm run corpus\` (facts) or
 \`npm run corpus:run\` (facts, then build and run); generator commit ${at}.
