@@ -110,8 +110,9 @@ build_trivy() {
   # `go install MOD@VERSION` refuses modules whose go.mod has replace directives, so download the module
   # source and build inside it.
   # GOEXPERIMENT=jsonv2 and the ldflags are those of upstream's goreleaser.yml (Trivy imports encoding/json/v2).
-  # Module and build caches are the ones e2e/setup-buildkit.sh uses ($CACHE/go), so downloads are shared.
-  export GOMODCACHE="$CACHE/go/mod" GOCACHE="$CACHE/go/build" GOTOOLCHAIN=local GOFLAGS=-buildvcs=false \
+  # Module and build caches of its own ($CACHE/go-lint): .ci/run runs this in the background while
+  # e2e/setup-buildkit.sh builds with $CACHE/go and then deletes it, which would pull the caches from under a Trivy build.
+  export GOMODCACHE="$CACHE/go-lint/mod" GOCACHE="$CACHE/go-lint/build" GOTOOLCHAIN=local GOFLAGS=-buildvcs=false \
     CGO_ENABLED=0 GOEXPERIMENT=jsonv2
   local dir
   dir=$(retry go mod download -json "$TRIVY_MODULE@v$TRIVY_VERSION" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",*$/\1/p')
