@@ -283,16 +283,20 @@ export function planWritable(paths: WritablePath[], service: string, appDir: str
   return plan;
 }
 
+/** Where a builder stage creates the empty writable folders the runtime stage copies (no shell needed there). */
+export const WRITABLE_STAGING = '/out/writable';
+
+/** The builder-stage step creating the empty writable folders (one RUN, no heredoc: hadolint parses every line). */
+export function writableFolderMkdir(folders: string[]): string | undefined {
+  return folders.length ? `RUN mkdir -p ${folders.map((f) => `${WRITABLE_STAGING}/${f}`).join(' ')}` : undefined;
+}
+
 /**
- * Dockerfile lines creating the folders owned by the runtime user (no shell needed: a heredoc COPY), so a
- * fresh named volume mounted there starts with that owner.
+ * Runtime-stage lines copying the empty folders from a builder stage, owned by the runtime user (a distroless
+ * runtime has no shell for mkdir), so a fresh named volume mounted there starts with that owner.
  */
-export function writableFolderCopies(folders: string[], uid: number, gid: number): string[] {
-  if (!folders.length) return [];
-  return [
-    '# Folders the app writes (named volumes in compose.yaml), owned by the runtime user: a new volume takes that owner.',
-    ...folders.map((f) => `COPY --chown=${uid}:${gid} <<'EOF' ${f}/.keep\nEOF`),
-  ];
+export function writableFolderCopies(w: Pick<WritablePlan, 'folders' | 'volumes'>, uid: number, gid: number, stage: string): string[] {
+  return w.folders.map((f, i) => `COPY --from=${stage} --chown=${uid}:${gid} ${WRITABLE_STAGING}/${f} ${w.volumes[i].target}`);
 }
 
 /**
@@ -305,12 +309,13 @@ export function withWritable<P extends { dockerfile: Record<string, unknown>; se
   const env = Object.entries(w.environment).map(([k, v]) => `${k}=${v}`);
   const copies = [
     ...(plan.dockerfile.copies as string[]),
-    ...writableFolderCopies(w.folders, uid, gid),
+    '# Folders the app writes (named volumes in compose.yaml), owned by the runtime user: a new volume takes that owner.',
+    ...writableFolderCopies(w, uid, gid, 'deps'),
     ...(env.length ? [`ENV ${env.join(' \\\n    ')}`] : []),
   ];
   return {
     ...plan,
-    dockerfile: { ...plan.dockerfile, copies },
+    dockerfile: { ...plan.dockerfile, copies, writableMkdir: writableFolderMkdir(w.folders) },
     service: { ...plan.service, volumes: [...(plan.service.volumes ?? []), ...w.volumes] },
   };
 }

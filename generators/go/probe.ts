@@ -65,7 +65,7 @@ export function grpcProbeCommand(goEnv: string): string {
   const mod = `${GRPC_PROBE.module}@\${${GRPC_PROBE.arg}}`;
   return [
     `mkdir -p /out`,
-    `GOFLAGS=-mod=mod go mod download ${mod}`,
+    `GOFLAGS=-mod=mod go mod download "${mod}"`,
     `GOFLAGS=-mod=mod ${goEnv}${PROBE_BUILD.replace('go build', `go -C "$(go env GOMODCACHE)/${mod}" build`)} -o /out/grpc_health_probe .`,
   ].join(' \\\n    && ');
 }

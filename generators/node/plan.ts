@@ -299,7 +299,8 @@ export function planNode(facts: NodeFacts, answers: NodeAnswers): NodePlan {
     runtimeWorkdir: ws && kind === 'server' && pm.name !== 'pnpm' ? `/app/${ws.dir}` : undefined,
     tiniFromDeps: tini === TINI.target ? `COPY --from=deps ${TINI.staticPath} ${TINI.target}` : undefined,
     tiniApk: alpine && kind !== 'static' ? 'RUN apk add --no-cache tini=~0.19' : undefined,
-    nginxConf: kind === 'static' ? nginxConf(answers.port, uid, gid) : undefined,
+    nginxConf: kind === 'static' ? nginxConf(answers.port) : undefined,
+    nginxCopy: kind === 'static' ? `COPY --from=deps ${chown} ${NGINX_STAGED} /etc/nginx/conf.d/default.conf` : undefined,
     env: env.length ? `ENV ${env.join(' \\\n    ')}` : undefined,
     labels: ociLabels(facts.labels),
     copies: copies.map((c) => `COPY ${c.from ? `--from=${c.from} ` : ''}${chown} ${c.src} ${c.dest}`),
@@ -386,24 +387,29 @@ function workspaceSteps(
   return { build, test, comment };
 }
 
+/** Where the deps stage writes nginx's server block for a static site; the runtime stage copies it. */
+export const NGINX_STAGED = '/out/nginx/default.conf';
+
 /**
  * nginx's server block for a static site: it listens on the answered port, and a path that is no file
  * gets index.html, so a client-side route (/orders/42) answers 200 on a reload instead of 404.
- * The heredoc's delimiter is quoted: BuildKit leaves nginx's $uri alone.
+ * Written by printf in the deps stage (a shell is there; hadolint parses no heredocs); `\$uri` is nginx's.
  */
-export function nginxConf(port: number, uid: number, gid: number): string {
-  return [
-    `COPY --chown=${uid}:${gid} <<'EOF' /etc/nginx/conf.d/default.conf`,
+export function nginxConf(port: number): string {
+  const lines = [
     'server {',
     `    listen ${port};`,
     '    server_name _;',
     '    root /usr/share/nginx/html;',
     '    location / {',
-    '        try_files $uri $uri/ /index.html;',
+    '        try_files \\$uri \\$uri/ /index.html;',
     '    }',
     '}',
-    'EOF',
-  ].join('\n');
+  ];
+  return [
+    `RUN mkdir -p ${NGINX_STAGED.replace(/\/[^/]+$/, '')}`,
+    `printf '%s\\n' \\\n        ${lines.map((l) => `"${l}"`).join(' \\\n        ')} \\\n        > ${NGINX_STAGED}`,
+  ].join(' \\\n    && ');
 }
 
 function isSecretRc(file: string, facts: NodeFacts): boolean {
