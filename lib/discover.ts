@@ -2,7 +2,7 @@
 import { posix } from 'node:path';
 import { goFiles, goServiceName, mainRoles, packageName, parseGoMod } from '../generators/go/detect.ts';
 import { parseGoWork } from './go-work.ts';
-import { readWorkspace } from './js-workspace.ts';
+import { readWorkspace, workspacePatterns } from './js-workspace.ts';
 import { IGNORED_DIRS, type ProjectFiles, subProject } from './project.ts';
 
 export type Language = 'node' | 'python' | 'go';
@@ -35,7 +35,7 @@ function nodeService(project: ProjectFiles, dir: string): DiscoveredService | 'w
     // The Node generator reports the problem with the file and line when it runs.
     return { dir, language: 'node', source: join(dir, 'package.json'), name: posix.basename(dir === '.' ? 'app' : dir) };
   }
-  if (pkg.workspaces || project.exists(join(dir, 'pnpm-workspace.yaml'))) return 'workspace';
+  if (pkg.workspaces || (project.exists(join(dir, 'pnpm-workspace.yaml')) && workspacePatterns(subProject(project, dir)))) return 'workspace';
   const deps = pkg.dependencies ?? {};
   const deployable = Boolean(pkg.scripts?.start || pkg.scripts?.build || deps.next || deps.express || deps.fastify || deps.koa);
   if (!deployable) return undefined; // a library: not a service

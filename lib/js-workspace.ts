@@ -61,7 +61,9 @@ export function workspacePatterns(project: ProjectFiles): { source: string; patt
     const packages = doc.packages ?? [];
     if (!Array.isArray(packages) || packages.some((p) => typeof p !== 'string'))
       throw new InputError('pnpm-workspace.yaml', '"packages" must be a list of folder patterns');
-    return { source: 'pnpm-workspace.yaml', patterns: packages as string[] };
+    // pnpm 10 keeps its settings there too (onlyBuiltDependencies, catalogs, allowBuilds): with no member
+    // folder listed it is no workspace, and the root package.json is the project.
+    if (packages.length) return { source: 'pnpm-workspace.yaml', patterns: packages as string[] };
   }
   const text = project.read('package.json');
   if (text === undefined) return undefined;

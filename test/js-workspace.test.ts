@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { detectNode } from '../generators/node/detect.ts';
 import { planNode } from '../generators/node/plan.ts';
+import { discoverServices } from '../lib/discover.ts';
 import { findWorkspace, memberClosure, readWorkspace } from '../lib/js-workspace.ts';
 import { memoryProject, subProject } from '../lib/project.ts';
 
@@ -63,6 +64,33 @@ describe('JS workspaces', () => {
       ['b'],
     );
     assert.equal(readWorkspace(memoryProject({ 'package.json': json({ name: 'plain' }) })), undefined);
+  });
+
+  it('takes a pnpm-workspace.yaml that lists no member folder for settings only: the root package.json is the service', () => {
+    const app = json({ name: 'site', scripts: { build: 'vite build' }, devDependencies: { vite: 'catalog:' } });
+    for (const settings of [
+      'onlyBuiltDependencies:\n  - esbuild\n',
+      'packages: []\ncatalog:\n  vite: ^7.0.0\n',
+      'allowBuilds:\n  esbuild: false\n',
+    ]) {
+      const project = memoryProject({ 'package.json': app, 'pnpm-lock.yaml': '', 'pnpm-workspace.yaml': settings });
+      assert.equal(readWorkspace(project), undefined, settings);
+      assert.deepEqual(
+        discoverServices(project).map((s) => `${s.dir} ${s.language} ${s.source}`),
+        ['. node package.json'],
+        settings,
+      );
+    }
+    // With a member folder listed it is a workspace: the root is looked at through its members.
+    const ws = memoryProject({
+      'package.json': app,
+      'pnpm-workspace.yaml': 'packages: [apps/*]\n',
+      'apps/api/package.json': json({ name: 'api', scripts: { start: 'node .' } }),
+    });
+    assert.deepEqual(
+      discoverServices(ws).map((s) => s.dir),
+      ['apps/api'],
+    );
   });
 
   it('orders the packages a member needs: dependencies first, the member last', () => {
