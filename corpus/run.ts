@@ -155,6 +155,7 @@ type ComposeFile = {
       volumes?: Array<string | { target?: string }>;
       tmpfs?: string | string[];
       ports?: Array<string | number | { target?: number }>;
+      healthcheck?: { disable?: boolean };
     }
   >;
   secrets?: Record<string, { file?: string }>;
@@ -261,11 +262,17 @@ async function runStack(dir: string, compose: ComposeFile, at: string): Promise<
     const ps = await composeCmd(['ps', '--all', '--format', '{{.Service}} {{.Health}} {{.State}}']);
     const rows = ps.out.trim().split('\n').filter(Boolean);
     const total = Object.keys(compose.services ?? {}).length;
-    const healthy = rows.filter((r) => r.split(' ')[1] === 'healthy').length;
+    // A service whose check compose.yaml turns off (a worker without a ping) counts when it is running.
+    const unchecked = new Set(Object.entries(compose.services ?? {}).flatMap(([name, s]) => (s.healthcheck?.disable ? [name] : [])));
+    const isUp = (r: string) => {
+      const [service, health, state] = r.split(' ');
+      return health === 'healthy' || (unchecked.has(service) && !health && state === 'running');
+    };
+    const healthy = rows.filter(isUp).length;
     result.healthy = `${healthy}/${total}`;
     if (up.code !== 0) {
       const logs = await composeCmd(['logs', '--tail', '8'], 60_000);
-      result.reason = `not healthy: ${rows.filter((r) => r.split(' ')[1] !== 'healthy').join('; ')} | ${tail(logs.out, 8)}`;
+      result.reason = `not healthy: ${rows.filter((r) => !isUp(r)).join('; ')} | ${tail(logs.out, 8)}`;
     }
     let nonRoot = true;
     let quick = true;

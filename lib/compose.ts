@@ -41,6 +41,41 @@ export interface ServiceSpec {
   dependsOn?: string[];
   /** The port published on the host (default: `port`); set by mergeCompose when another service has it. */
   hostPort?: number;
+  /** Processes run from the same image beside the server (a Procfile `worker:` line, a Celery app). */
+  workers?: WorkerSpec[];
+}
+
+/** A worker: a compose service from its web service's image, with its own command and no port. */
+export interface WorkerSpec {
+  /** Its process type (`worker`, `beat`): the compose service is `<service>-<name>`. */
+  name: string;
+  /** Exec form; replaces the image's CMD (its ENTRYPOINT, the init, stays). */
+  command: string[];
+  environment: Record<string, string>;
+  /** Its liveness check; undefined: none (the image's HTTP check is turned off, and a fact says why). */
+  healthcheck?: Healthcheck;
+}
+
+/** The compose service name of a worker of `service`. */
+export const workerServiceName = (service: string, worker: string) => `${service}-${worker}`;
+
+/**
+ * A worker's compose service: the web service's build (the same image: BuildKit's cache builds it once), its
+ * environment, secrets, backing services and hardening, no port, its own command and check.
+ */
+export function workerMapping(spec: ServiceSpec, worker: WorkerSpec): Record<string, unknown> {
+  const { ports: _ports, healthcheck: _health, ...web } = serviceMapping(spec);
+  const environment = { ...spec.environment, ...worker.environment };
+  const mapping: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(web)) {
+    if (key === 'init') {
+      mapping.command = worker.command;
+      mapping.healthcheck = worker.healthcheck ? composeHealthcheck(worker.healthcheck) : { disable: true };
+    }
+    mapping[key] = key === 'environment' ? environment : value;
+  }
+  if (!('environment' in mapping) && Object.keys(environment).length) mapping.environment = environment;
+  return mapping;
 }
 
 /** A service that uses backing services: their connection settings, secrets and a healthy-start dependency. */
@@ -254,6 +289,17 @@ export function mergeCompose(
       init.comment = ` the image's ENTRYPOINT runs ${spec.imageInit}: one init as PID 1`;
     }
     services.set(spec.name, node);
+    for (const worker of spec.workers ?? []) {
+      const name = workerServiceName(spec.name, worker.name);
+      const mapping = workerMapping(spec, worker);
+      const before = services.get(name, true);
+      const workerNode = before && isMap(before) ? mergeService(doc, before, mapping) : (doc.createNode(mapping) as YAMLMap);
+      if (before && isMap(before) && JSON.stringify(before.toJSON()) !== JSON.stringify(workerNode.toJSON())) replaced.push(name);
+      if (!worker.healthcheck)
+        (workerNode.get('healthcheck', true) as { commentBefore?: string }).commentBefore =
+          ' no check of its own: compose restarts it when it exits';
+      services.set(name, workerNode);
+    }
   }
   const secrets = [...specs.flatMap((s) => [...s.buildSecrets, ...s.runtimeSecrets]), ...backing.flatMap((b) => b.secrets)];
   if (secrets.length) {
@@ -267,7 +313,8 @@ export function mergeCompose(
     const top = doc.get('volumes') as YAMLMap;
     for (const volume of volumes) if (!top.has(volume)) top.set(volume, doc.createNode({}));
   }
-  return { text: doc.toString({ lineWidth: 0 }), written: specs.map((s) => s.name), replaced, moved, notes };
+  const written = specs.flatMap((s) => [s.name, ...(s.workers ?? []).map((w) => workerServiceName(s.name, w.name))]);
+  return { text: doc.toString({ lineWidth: 0 }), written, replaced, moved, notes };
 }
 
 /** Compose service names: lowercase letters, digits, '-' and '_'. `@acme/web-app` -> `web-app`. */

@@ -35,7 +35,8 @@ function nodeService(project: ProjectFiles, dir: string): DiscoveredService | 'w
     // The Node generator reports the problem with the file and line when it runs.
     return { dir, language: 'node', source: join(dir, 'package.json'), name: posix.basename(dir === '.' ? 'app' : dir) };
   }
-  if (pkg.workspaces || (project.exists(join(dir, 'pnpm-workspace.yaml')) && workspacePatterns(subProject(project, dir)))) return 'workspace';
+  if (pkg.workspaces || (project.exists(join(dir, 'pnpm-workspace.yaml')) && workspacePatterns(subProject(project, dir))))
+    return 'workspace';
   const deps = pkg.dependencies ?? {};
   const deployable = Boolean(pkg.scripts?.start || pkg.scripts?.build || deps.next || deps.express || deps.fastify || deps.koa);
   if (!deployable) return undefined; // a library: not a service

@@ -26,11 +26,27 @@ export interface StartCommand {
   steps: Array<Evidence<string>>;
 }
 
+/** A process the repository runs beside its server, e.g. Procfile `worker: celery -A app worker`. */
+export interface WorkerCommand {
+  /** Its process type: `worker`, `beat`, `scheduler`. */
+  name: string;
+  /** Its words, after the leading `NAME=value` assignments (followed through the scripts it calls). */
+  argv: string[];
+  /** The leading `NAME=value` assignments (`REMAP_SIGTERM=SIGQUIT celery ...`). */
+  environment: Record<string, string>;
+  /** `Procfile:2` (the script line when one was followed). */
+  source: string;
+  /** `Procfile:2 worker` */
+  origin: string;
+}
+
 export interface RepoEvidence {
   /** Candidate start commands for the service, in the order to try: Dockerfile, Procfile web, fly.toml. */
   starts: StartCommand[];
   /** Ports the repository declares (Dockerfile EXPOSE and ENV PORT, fly.toml internal_port, app.json env PORT). */
   ports: Array<Evidence<number>>;
+  /** Processes beside the server (Procfile lines other than web and release): a worker, a scheduler. */
+  workers: WorkerCommand[];
   /** Facts to print: release steps, workers, start-up steps. */
   facts: FactLine[];
   /** Every file read, for messages that say what was tried. */
@@ -219,7 +235,15 @@ function readProcfile(project: ProjectFiles, dir: string, ev: RepoEvidence): voi
         note: 'a migration step for each deploy: run it before the service starts',
       });
     } else {
-      ev.facts.push({ label: type, value: command, source, note: 'not a service yet' });
+      const followed = follow(project, command, source, dir, undefined, undefined);
+      if (!followed) return;
+      const environment: Record<string, string> = {};
+      let argv = followed.argv;
+      for (let a = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(argv[0] ?? ''); a; a = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(argv[0] ?? '')) {
+        environment[a[1]] = a[2];
+        argv = argv.slice(1);
+      }
+      if (argv.length) ev.workers.push({ name: type, argv, environment, source: followed.source, origin: `${source} ${type}` });
     }
   });
 }
@@ -394,7 +418,7 @@ function readAppJson(project: ProjectFiles, dir: string, ev: RepoEvidence): void
 
 /** Everything the repository says about how its service in `dir` runs. */
 export function readEvidence(project: ProjectFiles, dir = ''): RepoEvidence {
-  const ev: RepoEvidence = { starts: [], ports: [], facts: [], files: [] };
+  const ev: RepoEvidence = { starts: [], ports: [], workers: [], facts: [], files: [] };
   readDockerfile(project, dir, ev);
   readProcfile(project, dir, ev);
   readFlyToml(project, dir, ev);

@@ -40,6 +40,11 @@ export function grpcProbe(probeBin: string, port: number): Healthcheck {
   return { test: ['CMD', probeBin, `-addr=127.0.0.1:${port}`], ...TIMING };
 }
 
+/** A worker's own check (no port): a command that exits 0 while it works, e.g. `celery inspect ping`; slower timing. */
+export function commandProbe(command: string[]): Healthcheck {
+  return { test: ['CMD', ...command], interval: '30s', timeout: '10s', startPeriod: '30s', retries: 3 };
+}
+
 /** The Dockerfile HEALTHCHECK instruction, exec form. */
 export function dockerfileHealthcheck(h: Healthcheck): string {
   return `HEALTHCHECK --interval=${h.interval} --timeout=${h.timeout} --start-period=${h.startPeriod} --retries=${h.retries} \\\n    CMD ${execForm(h.test.slice(1))}`;

@@ -52,10 +52,20 @@ export interface ReadmeBacking {
   healthcheck: string;
 }
 
+/** A process run from a generated service's image with its own command (a worker): no port, no build of its own. */
+export interface ReadmeWorker {
+  name: string;
+  image: string;
+  command: string;
+  /** Its check, or '' when it has none. */
+  healthcheck: string;
+}
+
 export interface ReadmeData {
   project: string;
   composeFile: string;
   services: ReadmeService[];
+  workers: ReadmeWorker[];
   backing: ReadmeBacking[];
   buildSecrets: ReadmeBuildSecret[];
   runtimeSecrets: ReadmeRuntimeSecret[];
@@ -74,7 +84,8 @@ type ComposeService = {
   ports?: Array<string | number | { published?: string | number; target?: number }>;
   environment?: Record<string, unknown> | string[];
   secrets?: Array<string | { source: string }>;
-  healthcheck?: { test?: string[] | string };
+  healthcheck?: { test?: string[] | string; disable?: boolean };
+  command?: string[] | string;
 };
 
 const secretName = (s: string | { source: string }) => (typeof s === 'string' ? s : s.source);
@@ -99,6 +110,7 @@ export function readmeData(
   const fileOf = (name: string) => clean(topSecrets[name]?.file ?? `secrets/${name}`);
   const services: ReadmeService[] = [];
   const backing: ReadmeBacking[] = [];
+  const workers: ReadmeWorker[] = [];
   for (const [name, service] of Object.entries(compose.services ?? {})) {
     if (!service || typeof service !== 'object') continue;
     if (!service.build) {
@@ -115,6 +127,20 @@ export function readmeData(
     const runtimeImage = resolveArgs(text, /^FROM\s+(?:--\S+\s+)*(\S+)\s+AS\s+runtime\s*$/im.exec(text)?.[1]);
     const dockerignorePath = ignoreFileOf(dockerfile, context, (p) => read(p) !== undefined);
     const environment = envMap(service.environment);
+    // A second service from the same image with a command of its own and no port is a worker of the first.
+    if (
+      service.command &&
+      !service.ports?.length &&
+      services.some((s) => s.image === (service.image ?? name) && s.dockerfile === dockerfile)
+    ) {
+      workers.push({
+        name,
+        image: service.image ?? name,
+        command: commandText(service.command),
+        healthcheck: service.healthcheck?.disable ? '' : commandText(service.healthcheck?.test),
+      });
+      continue;
+    }
     services.push({
       name,
       image: service.image ?? name,
@@ -151,6 +177,7 @@ export function readmeData(
     project: compose.name ?? services[0]?.name ?? 'app',
     composeFile: 'compose.yaml',
     services,
+    workers,
     backing,
     buildSecrets,
     runtimeSecrets: unique(services.flatMap((s) => s.runtimeSecrets)),

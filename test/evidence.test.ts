@@ -46,8 +46,9 @@ describe('repository evidence', () => {
     );
     const labels = ev.facts.map((f) => `${f.label} ${f.value} <- ${f.source}`);
     assert.ok(labels.includes('release flask db upgrade <- Procfile:1'), labels.join('\n'));
-    assert.ok(labels.includes('worker rq worker shop-tasks <- Procfile:3'), labels.join('\n'));
-    assert.equal(ev.facts.find((f) => f.label === 'worker')?.note, 'not a service yet');
+    assert.deepEqual(ev.workers, [
+      { name: 'worker', argv: ['rq', 'worker', 'shop-tasks'], environment: {}, source: 'Procfile:3', origin: 'Procfile:3 worker' },
+    ]);
     assert.ok(labels.includes('start-up step flask translate compile <- Procfile:2'), labels.join('\n'));
   });
 

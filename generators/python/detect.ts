@@ -17,6 +17,7 @@ import {
   toolVersion,
 } from '../../lib/versions.ts';
 import { cliStart, moduleFile, type Runner, streamlitCommand, type TranslatedStart, translateStart } from './start.ts';
+import { detectWorkers, type PythonWorker } from './workers.ts';
 
 export type ManagerName = 'uv' | 'poetry' | 'pipenv' | 'pdm' | 'pip' | 'pep621';
 
@@ -68,6 +69,8 @@ export interface PythonFacts {
   labels: LabelFacts;
   /** What the repository says beside the start command: release steps, workers, start-up steps. */
   evidence: FactLine[];
+  /** Processes beside the server, each a compose service from the same image. */
+  workers: PythonWorker[];
   warnings: string[];
 }
 
@@ -238,6 +241,7 @@ export function detectPython(project: ProjectFiles, options: DetectOptions = {})
   const healthPath =
     app.framework.value === 'streamlit' ? fact('/_stcore/health', "Streamlit's health endpoint") : detectHealthPath(project, proj.dir);
   const native = detectNative(deps);
+  const workers = detectWorkers(project, proj.dir, evidence.workers, deps);
   const tests = detectTests(project, proj.dir, allDeps, app.framework.value, manager.value);
 
   const labels: LabelFacts = {
@@ -264,7 +268,8 @@ export function detectPython(project: ProjectFiles, options: DetectOptions = {})
     addTestPackages: tests.add,
     dependencies: [...deps],
     labels,
-    evidence: evidence.facts,
+    evidence: [...evidence.facts, ...workers.facts],
+    workers: workers.workers,
     warnings,
   };
 }

@@ -3,7 +3,7 @@ import type { ServiceSpec } from '../../lib/compose.ts';
 import { aptInstall, cacheMount, runWithMounts, secretMount } from '../../lib/dockerfile.ts';
 import { COMMON_IGNORES, type IgnoreGroup, keepCopied } from '../../lib/dockerignore.ts';
 import { type Fact, fact } from '../../lib/facts.ts';
-import { dockerfileHealthcheck, execForm, pythonProbe } from '../../lib/healthcheck.ts';
+import { commandProbe, dockerfileHealthcheck, execForm, pythonProbe } from '../../lib/healthcheck.ts';
 import { ALPINE, PYTHON, type PythonRuntime, pythonBuildImage, pythonRuntimeImage, TINI } from '../../lib/images.ts';
 import { ociLabels } from '../../lib/labels.ts';
 import { lineSatisfies, type ResolvedVersion } from '../../lib/versions.ts';
@@ -338,6 +338,16 @@ export function planPython(facts: PythonFacts, answers: PythonAnswers): PythonPl
     environment: { PORT: String(answers.port), APP_SECRET_FILE: '/run/secrets/app_secret' },
     tmpfs: ['/tmp'],
     init: true,
+    ...(facts.workers.length
+      ? {
+          workers: facts.workers.map((w) => ({
+            name: w.name,
+            command: w.command,
+            environment: w.environment,
+            healthcheck: w.health ? commandProbe(w.health) : undefined,
+          })),
+        }
+      : {}),
   };
   return {
     dockerfile,
