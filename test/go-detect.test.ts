@@ -129,6 +129,20 @@ describe('go port, healthcheck and assets', () => {
     assert.equal(s.healthPath.value, '/healthz');
     assert.equal(s.healthPath.source, 'main.go:10');
   });
+  it("takes a port flag's default, itself or its environment lookup's (flag.Int, flag.StringVar with getEnv)", () => {
+    const main = (line: string) =>
+      `package main\n\nimport ("flag"; "net/http")\n\nvar port string\n\nfunc main() {\n\t${line}\n\tflag.Parse()\n\thttp.ListenAndServe(":"+port, nil)\n}\n`;
+    const env = detectServe(
+      memoryProject({ 'go.mod': mod(), 'main.go': main('flag.StringVar(&port, "port", getEnv("WHOAMI_PORT_NUMBER", "80"), "the port")') }),
+      '.',
+    );
+    assert.deepEqual([env.port.value, env.port.source], [80, 'main.go:8']);
+    const int = detectServe(memoryProject({ 'go.mod': mod(), 'main.go': main('p := flag.Int("port", 3000, "the port")\n\t_ = p') }), '.');
+    assert.equal(int.port.value, 3000);
+    // Another flag's number is no port.
+    const other = detectServe(memoryProject({ 'go.mod': mod(), 'main.go': main('w := flag.Int("workers", 4000, "")\n\t_ = w') }), '.');
+    assert.equal(other.port.value, 8080);
+  });
   it('reads the chosen main package first', () => {
     const project = memoryProject({
       'go.mod': mod(),
@@ -422,7 +436,7 @@ describe('go gRPC servers', () => {
     // Built from the module proxy's source in the build stage (go mod download, then go build in its folder).
     assert.match(
       String(plan.dockerfile.probe),
-      /go mod download github\.com\/grpc-ecosystem\/grpc-health-probe@\$\{GRPC_HEALTH_PROBE_VERSION\}/,
+      /go mod download "github\.com\/grpc-ecosystem\/grpc-health-probe@\$\{GRPC_HEALTH_PROBE_VERSION\}"/,
     );
     assert.match(
       String(plan.dockerfile.probe),

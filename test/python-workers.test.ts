@@ -52,7 +52,7 @@ describe('python workers', () => {
     const { workers } = workersOf(files, ['celery']);
     assert.deepEqual(
       workers.map((w) => [w.command.join(' '), w.source]),
-      [['celery -A project.worker.celery worker --loglevel=INFO', 'project/worker.py:4 celery = Celery(__name__)']],
+      [['celery -A project.worker.celery worker --loglevel=INFO', 'project/worker.py:4 celery = Celery(...)']],
     );
     // Without the dependency it is no Celery app (a name that happens to match).
     assert.deepEqual(workersOf(files).workers, []);

@@ -298,6 +298,8 @@ function detectLicense(project: ProjectFiles): string | undefined {
 const PORT_PATTERNS: RegExp[] = [
   /Getenv\("PORT"\)\s*,\s*"(\d{2,5})"/, // cmp.Or(os.Getenv("PORT"), "8080")
   /\b[Pp]ort\s*:?=\s*"(\d{2,5})"/, // port = "8080" after reading $PORT
+  // a port flag's default, itself or an env lookup's: flag.Int("port", 3000, ...), flag.StringVar(&port, "port", getEnv("X", "80"), ...)
+  /\bflag\.(?:String|Int|Uint)(?:Var)?\((?:&?[\w.]+,\s*)?"(?:port|http-port|listen-port)"\s*,\s*(?:[\w.]+\(\s*"[^"]*"\s*,\s*)?"?(\d{2,5})\b/,
   /(?:ListenAndServe(?:TLS)?|\.Run|\.Start|\.Listen)\(\s*"[\w.-]*:(\d{2,5})"/, // http, gin, echo, fiber
   /\bAddr\s*:\s*"[\w.-]*:(\d{2,5})"/,
   /net\.Listen\(\s*"tcp\d?"\s*,\s*"[\w.-]*:(\d{2,5})"/,

@@ -62,7 +62,7 @@ function celeryInstance(project: ProjectFiles, dir: string): { app: string; sour
       .replace(/^src\//, '')
       .split('/')
       .join('.');
-    return { app: `${module}.${name}`, source: `${rel}:${i + 1} ${lines[i].trim().slice(0, 60)}` };
+    return { app: `${module}.${name}`, source: `${rel}:${i + 1} ${name} = Celery(...)` };
   }
   return undefined;
 }
