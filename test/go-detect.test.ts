@@ -142,6 +142,15 @@ describe('go port, healthcheck and assets', () => {
     // Another flag's number is no port.
     const other = detectServe(memoryProject({ 'go.mod': mod(), 'main.go': main('w := flag.Int("workers", 4000, "")\n\t_ = w') }), '.');
     assert.equal(other.port.value, 8080);
+    // Nor a struct tag's `"size:2048"`, nor a Redis client's address.
+    const tags = detectServe(
+      memoryProject({
+        'go.mod': mod(),
+        'main.go': main('_ = struct{ B string `gorm:"size:2048"` }{}\n\t_ = redis.Options{Addr: "localhost:6379"}'),
+      }),
+      '.',
+    );
+    assert.equal(tags.port.value, 8080);
   });
   it('reads the chosen main package first', () => {
     const project = memoryProject({

@@ -1,5 +1,9 @@
 // Detection is pure: these tests use in-memory projects, no Yeoman and no disk.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { detectNode, serviceName } from '../generators/node/detect.ts';
 import { planNode } from '../generators/node/plan.ts';
 import { memoryProject } from '../lib/project.ts';
@@ -271,11 +275,22 @@ describe('node detection', () => {
     const site = detectNode(
       memoryProject({ 'package.json': JSON.stringify({ name: 's', scripts: { build: 'vite build' }, devDependencies: { vite: '7' } }) }),
     );
-    const conf = String(planNode(site, { runtime: 'distroless', port: 9090, healthPath: '/', service: 's' }).dockerfile.nginxConf);
-    assert.match(conf, /^COPY --chown=101:101 <<'EOF' \/etc\/nginx\/conf\.d\/default\.conf\n/);
-    assert.match(conf, /\n {4}listen 9090;\n/);
-    assert.match(conf, /\n {8}try_files \$uri \$uri\/ \/index\.html;\n/);
-    assert.match(conf, /\nEOF$/);
+    const plan = planNode(site, { runtime: 'distroless', port: 9090, healthPath: '/', service: 's' }).dockerfile;
+    // The deps stage's RUN writes the server block with the shell (no heredoc: hadolint parses every line);
+    // run it here with sh into a scratch folder, and read what nginx would get.
+    const run = String(plan.nginxConf);
+    assert.match(run, /^RUN mkdir -p \/out\/nginx \\\n/);
+    const dir = mkdtempSync(join(tmpdir(), 'nginx-conf-'));
+    try {
+      execFileSync('sh', ['-c', run.replace(/^RUN /, '').replaceAll('/out/nginx', dir)]);
+      const conf = readFileSync(join(dir, 'default.conf'), 'utf8');
+      assert.match(conf, /^server \{\n {4}listen 9090;\n/);
+      assert.match(conf, /\n {8}try_files \$uri \$uri\/ \/index\.html;\n/);
+      assert.match(conf, /\n\}\n$/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    assert.equal(plan.nginxCopy, 'COPY --from=deps --chown=101:101 /out/nginx/default.conf /etc/nginx/conf.d/default.conf');
   });
   it('makes a server that listens on loopback listen on every interface through its own setting, or says why it cannot', () => {
     const server = (code: string, extra: Record<string, string> = {}) =>

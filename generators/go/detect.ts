@@ -5,6 +5,7 @@ import { InputError, lineOf } from '../../lib/errors.ts';
 import { type Fact, fact } from '../../lib/facts.ts';
 import { type GoWorkContext, goDirectives } from '../../lib/go-work.ts';
 import type { LabelFacts } from '../../lib/labels.ts';
+import { isOtherProtocolPort } from '../../lib/ports.ts';
 import { type ProjectFiles, pathBack, subProject } from '../../lib/project.ts';
 import { type ResolvedVersion, resolveVersion } from '../../lib/versions.ts';
 
@@ -303,7 +304,8 @@ const PORT_PATTERNS: RegExp[] = [
   /(?:ListenAndServe(?:TLS)?|\.Run|\.Start|\.Listen)\(\s*"[\w.-]*:(\d{2,5})"/, // http, gin, echo, fiber
   /\bAddr\s*:\s*"[\w.-]*:(\d{2,5})"/,
   /net\.Listen\(\s*"tcp\d?"\s*,\s*"[\w.-]*:(\d{2,5})"/,
-  /"[\w.-]*:(\d{2,5})"/, // a flag default such as flag.String("addr", ":8080", ...)
+  // a flag default such as flag.String("addr", ":8080", ...): a host part that is a host (not `"size:2048"`)
+  /"(?:localhost|\d+\.\d+\.\d+\.\d+|[\w-]+(?:\.[\w-]+)+)?:(\d{2,5})"/,
 ];
 
 /** Health routes, most conventional first. */
@@ -320,9 +322,10 @@ export function detectServe(project: ProjectFiles, main: string, module = readGo
   let port: Fact<number> | undefined;
   for (const pattern of PORT_PATTERNS) {
     for (const [file, text] of texts) {
-      const m = pattern.exec(text);
+      // A database's or another protocol's port (a Redis client's Addr: ":6379", OTLP's 4317) is not the server's.
+      const m = [...text.matchAll(new RegExp(pattern.source, 'g'))].find((x) => !isOtherProtocolPort(Number(x[1])));
       if (m) {
-        port = fact(Number(m[1]), `${file}:${lineOf(text, m.index)}`);
+        port = fact(Number(m[1]), `${file}:${lineOf(text, m.index ?? 0)}`);
         break;
       }
     }

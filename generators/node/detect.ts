@@ -6,6 +6,7 @@ import { InputError, lineOf, parseJsonFile } from '../../lib/errors.ts';
 import { type Fact, fact } from '../../lib/facts.ts';
 import { memberClosure, type WorkspaceContext, type WorkspaceMember } from '../../lib/js-workspace.ts';
 import type { LabelFacts } from '../../lib/labels.ts';
+import { isOtherProtocolPort } from '../../lib/ports.ts';
 import { type ProjectFiles, pathBack, walk } from '../../lib/project.ts';
 import { currentLine, firstLine, type ResolvedVersion, resolveVersion, toolVersion } from '../../lib/versions.ts';
 import { checkBunLock, detectBunStart } from './bun.ts';
@@ -878,12 +879,12 @@ function sourceFiles(project: ProjectFiles): string[] {
   ).filter((p, i, all) => all.indexOf(p) === i);
 }
 
-/** Patterns for a listening port in Node sources, most specific first. */
-const PORT_PATTERNS: RegExp[] = [
-  /process\.env\.PORT\s*(?:\|\||\?\?)\s*['"]?(\d{2,5})/,
-  /\.listen\(\s*(\d{2,5})\b/,
-  /\bport\s*:\s*(\d{2,5})\b/,
-  /\bPORT\s*=\s*['"]?(\d{2,5})\b/,
+/** Patterns for a listening port in Node sources, most specific first; `loose` ones match any `port: N`. */
+const PORT_PATTERNS: Array<{ re: RegExp; loose?: true }> = [
+  { re: /process\.env\.PORT\s*(?:\|\||\?\?)\s*['"]?(\d{2,5})/ },
+  { re: /\.listen\(\s*(\d{2,5})\b/ },
+  { re: /\bport\s*:\s*(\d{2,5})\b/g, loose: true },
+  { re: /\bPORT\s*=\s*['"]?(\d{2,5})\b/g, loose: true },
 ];
 
 function detectPort(project: ProjectFiles, pkg: PackageJson, kind: NodeKind, start: string[]): Fact<number> {
@@ -893,11 +894,12 @@ function detectPort(project: ProjectFiles, pkg: PackageJson, kind: NodeKind, sta
   // Look at the start file first.
   const startFile = start[0];
   const ordered = [...files].sort((a, b) => Number(b.endsWith(baseNoExt(startFile))) - Number(a.endsWith(baseNoExt(startFile))));
-  for (const pattern of PORT_PATTERNS) {
+  for (const { re, loose } of PORT_PATTERNS) {
     for (const file of ordered) {
       const text = project.read(file) ?? '';
-      const m = pattern.exec(text);
-      if (m) return fact(Number(m[1]), `${file}:${lineOf(text, m.index)}`);
+      // A loose match on a database's or another protocol's port (a Redis client's port: 6379) is not the server's.
+      const m = loose ? [...text.matchAll(re)].find((x) => !isOtherProtocolPort(Number(x[1]))) : re.exec(text);
+      if (m) return fact(Number(m[1]), `${file}:${lineOf(text, m.index ?? 0)}`);
     }
   }
   const deps = { ...(pkg.devDependencies ?? {}), ...(pkg.dependencies ?? {}) };
