@@ -152,6 +152,18 @@ describe('go port, healthcheck and assets', () => {
     );
     assert.equal(tags.port.value, 8080);
   });
+  it("takes the repository's Dockerfile EXPOSE when the source names no port, never over the source", () => {
+    const bare = 'package main\n\nimport ("net/http"; "os")\n\nfunc main() {\n\thttp.ListenAndServe(":"+os.Getenv("APP_PORT"), nil)\n}\n';
+    const dockerfile = 'FROM golang:1.24 AS build\nEXPOSE 9999\nFROM scratch\nEXPOSE 8000\nENTRYPOINT ["/app"]\n';
+    const declared = detectServe(memoryProject({ 'go.mod': mod(), 'main.go': bare, Dockerfile: dockerfile }), '.');
+    assert.deepEqual(
+      [declared.port.value, declared.port.source, declared.port.note],
+      [8000, 'Dockerfile:4 EXPOSE', 'no port in the source'],
+    );
+    const own = detectServe(memoryProject({ 'go.mod': mod(), 'main.go': MAIN, Dockerfile: dockerfile }), '.');
+    assert.equal(own.port.value, 8080);
+    assert.match(own.port.source, /^main\.go:\d+$/);
+  });
   it('reads the chosen main package first', () => {
     const project = memoryProject({
       'go.mod': mod(),

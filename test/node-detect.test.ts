@@ -271,6 +271,17 @@ describe('node detection', () => {
     );
     assert.ok(ignored.includes('.angular'), ignored.join(' '));
   });
+  it("takes the repository's Dockerfile EXPOSE when the source names no port, before a framework default", () => {
+    const files = {
+      'package.json': pkg({ scripts: { start: 'node server.js' }, dependencies: { express: '5' } }),
+      'server.js': "const app = require('express')();\napp.listen(process.env.APP_PORT);\n",
+      Dockerfile: 'FROM node:22\nENV PORT=4000\nEXPOSE 4000\nCMD ["node", "server.js"]\n',
+    };
+    const port = detectNode(memoryProject(files)).port;
+    assert.deepEqual([port.value, port.source], [4000, 'Dockerfile:2 ENV PORT']);
+    const own = detectNode(memoryProject({ ...files, 'server.js': "require('express')().listen(process.env.PORT || 5000);\n" })).port;
+    assert.equal(own.value, 5000);
+  });
   it('serves a static site with an index.html fallback for client-side routes, on the answered port', () => {
     const site = detectNode(
       memoryProject({ 'package.json': JSON.stringify({ name: 's', scripts: { build: 'vite build' }, devDependencies: { vite: '7' } }) }),

@@ -187,7 +187,11 @@ describe('python start commands from the repository (Procfile, boot scripts, Doc
     assert.equal(f.framework.source, 'storefront.py:3');
     assert.equal(f.addServer, 'gunicorn==23.0.0');
     const facts = f.evidence.map((x) => `${x.label} ${x.value} <- ${x.source}`);
-    assert.ok(facts.includes('worker rq worker shop <- Procfile:2'), facts.join('\n'));
+    assert.ok(facts.includes('worker rq worker shop <- Procfile:2 worker'), facts.join('\n'));
+    assert.deepEqual(
+      f.workers.map((w) => w.command.join(' ')),
+      ['rq worker shop'],
+    );
     assert.ok(facts.includes('start-up step flask db upgrade <- Procfile:1'), facts.join('\n'));
     assert.ok(facts.includes('start-up step flask db upgrade <- boot.sh:2'), facts.join('\n'));
   });

@@ -2,6 +2,7 @@
 import { posix } from 'node:path';
 import { serviceName } from '../../lib/compose.ts';
 import { InputError, lineOf } from '../../lib/errors.ts';
+import { readEvidence } from '../../lib/evidence.ts';
 import { type Fact, fact } from '../../lib/facts.ts';
 import { type GoWorkContext, goDirectives } from '../../lib/go-work.ts';
 import type { LabelFacts } from '../../lib/labels.ts';
@@ -332,6 +333,9 @@ export function detectServe(project: ProjectFiles, main: string, module = readGo
     if (port) break;
   }
   const portEnv = texts.some(([, text]) => /Getenv\("PORT"\)|LookupEnv\("PORT"\)/.test(text));
+  // No port in the source: the repository's own Dockerfile (EXPOSE, ENV PORT), fly.toml or app.json says it.
+  const declared = port ? undefined : readEvidence(project).ports[0];
+  if (declared) port = fact(declared.value, declared.source, 'no port in the source');
   port ??= fact(8080, 'default (no port found in the source)');
 
   let healthPath: Fact<string> | undefined;

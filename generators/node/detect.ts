@@ -3,6 +3,7 @@ import { posix } from 'node:path';
 import semver from 'semver';
 import { serviceName } from '../../lib/compose.ts';
 import { InputError, lineOf, parseJsonFile } from '../../lib/errors.ts';
+import { readEvidence } from '../../lib/evidence.ts';
 import { type Fact, fact } from '../../lib/facts.ts';
 import { memberClosure, type WorkspaceContext, type WorkspaceMember } from '../../lib/js-workspace.ts';
 import type { LabelFacts } from '../../lib/labels.ts';
@@ -902,6 +903,9 @@ function detectPort(project: ProjectFiles, pkg: PackageJson, kind: NodeKind, sta
       if (m) return fact(Number(m[1]), `${file}:${lineOf(text, m.index ?? 0)}`);
     }
   }
+  // No port in the source: the repository's own Dockerfile (EXPOSE, ENV PORT), fly.toml or app.json says it.
+  const declared = readEvidence(project).ports[0];
+  if (declared) return fact(declared.value, declared.source, 'no port in the source');
   const deps = { ...(pkg.devDependencies ?? {}), ...(pkg.dependencies ?? {}) };
   const framework = FRAMEWORK_PORTS.find(([dep]) => dep in deps);
   if (framework) return fact(framework[1], `${framework[0]} default`);
