@@ -164,6 +164,26 @@ describe('go port, healthcheck and assets', () => {
     assert.equal(own.port.value, 8080);
     assert.match(own.port.source, /^main\.go:\d+$/);
   });
+  it('runs the serving subcommand of a cobra or urfave/cli program (the bare binary prints its help)', () => {
+    const cobra = memoryProject({
+      'go.mod': mod(),
+      'main.go': 'package main\n\nimport "github.com/acme/svc/cmd"\n\nfunc main() { cmd.Execute() }\n',
+      'cmd/root.go':
+        'package cmd\n\nimport "github.com/spf13/cobra"\n\nvar root = &cobra.Command{Use: "app"}\nvar migrate = &cobra.Command{\n\tUse: "migrate",\n}\n',
+      'cmd/serve.go':
+        'package cmd\n\nimport (\n\t"net/http"\n\t"github.com/spf13/cobra"\n)\n\n// serveCmd starts the server\nvar serveCmd = &cobra.Command{\n\tUse:   "serve",\n\tShort: "start http server",\n\tRun: func(c *cobra.Command, a []string) { http.ListenAndServe(":3000", nil) },\n}\n',
+    });
+    const s = detectServe(cobra, '.');
+    assert.deepEqual([s.subcommand?.value, s.subcommand?.source], ['serve', 'cmd/serve.go:10 cobra Use']);
+    const urfave = memoryProject({
+      'go.mod': mod(),
+      'main.go':
+        'package main\n\nimport (\n\t"net/http"\n\t"github.com/urfave/cli/v2"\n)\n\nfunc main() {\n\tapp := &cli.App{Flags: []cli.Flag{&cli.StringFlag{Name: "server"}}, Commands: []*cli.Command{{Name: "version"}, {Name: "web", Action: func(*cli.Context) error { return http.ListenAndServe(":8080", nil) }}}}\n\t_ = app\n}\n',
+    });
+    assert.equal(detectServe(urfave, '.').subcommand?.value, 'web');
+    // A plain server has none.
+    assert.equal(detectServe(memoryProject({ 'go.mod': mod(), 'main.go': MAIN }), '.').subcommand, undefined);
+  });
   it('reads the chosen main package first', () => {
     const project = memoryProject({
       'go.mod': mod(),

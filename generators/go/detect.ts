@@ -73,6 +73,37 @@ export interface ServeFacts {
   writeWarnings: string[];
   /** A gRPC server that registers grpc.health.v1: probed with grpc_health_probe instead of HTTP. */
   grpcHealth?: Fact<true>;
+  /** The subcommand that serves, for a command-line program (cobra, urfave/cli): `serve` in `app serve`. */
+  subcommand?: Fact<string>;
+}
+
+/** Subcommand names that start a server, most conventional first. */
+const SERVE_COMMANDS = ['serve', 'server', 'web', 'start', 'run', 'http', 'api', 'daemon'];
+
+/**
+ * The serving subcommand of a cobra or urfave/cli program: with such a library imported, a command declared
+ * as `Use: "serve"` (cobra) or `Name: "serve"` (urfave/cli) is what the image runs; the bare binary prints help.
+ */
+function serveSubcommand(texts: Texts): Fact<string> | undefined {
+  const found: Array<{ word: string; source: string }> = [];
+  for (const [file, text] of texts) {
+    const imports = goImports(text);
+    const cobra = imports.includes('github.com/spf13/cobra');
+    const urfave = imports.some((i) => /^github\.com\/urfave\/cli(\/v\d+)?$/.test(i));
+    if (!cobra && !urfave) continue;
+    const code = blankComments(text);
+    // urfave/cli: any `Name: "web"` but a flag's (`&cli.StringFlag{Name: "server"}`).
+    const decl = cobra ? /&cobra\.Command\{[^}]*?\bUse:\s*"(\w[\w-]*)/g : /\bName:\s*"(\w[\w-]*)"/g;
+    const isFlag = (at: number) => /Flag\{[^}]*$/.test(code.slice(Math.max(0, at - 120), at));
+    for (const m of code.matchAll(decl))
+      if (SERVE_COMMANDS.includes(m[1]) && (cobra || !isFlag(m.index ?? 0)))
+        found.push({
+          word: m[1],
+          source: `${file}:${lineOf(text, (m.index ?? 0) + m[0].lastIndexOf(m[1]))} ${cobra ? 'cobra Use' : 'cli.Command Name'}`,
+        });
+  }
+  found.sort((a, b) => SERVE_COMMANDS.indexOf(a.word) - SERVE_COMMANDS.indexOf(b.word));
+  return found[0] ? fact(found[0].word, found[0].source) : undefined;
 }
 
 /** Modules that only build with cgo (they compile C code or link a C library). */
@@ -360,6 +391,7 @@ export function detectServe(project: ProjectFiles, main: string, module = readGo
     }
   }
   const writes = detectWrites(texts);
+  const subcommand = serveSubcommand(texts);
   return {
     port,
     portEnv,
@@ -368,6 +400,7 @@ export function detectServe(project: ProjectFiles, main: string, module = readGo
     writes: writes.dirs,
     writeWarnings: writes.warnings,
     ...(grpcHealth ? { grpcHealth } : {}),
+    ...(subcommand ? { subcommand } : {}),
   };
 }
 

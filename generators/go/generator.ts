@@ -159,6 +159,9 @@ export default class GoGenerator extends ServiceGenerator {
             ]
           : []),
         { label: 'main', value: main, source: this.main.source, note: this.main.note },
+        ...(serve.subcommand
+          ? [{ label: 'subcommand', value: serve.subcommand.value, source: serve.subcommand.source, note: 'the serving command: CMD' }]
+          : []),
         {
           label: 'cgo',
           value: cgo ? 'on' : 'off',

@@ -171,6 +171,7 @@ export function planGo(facts: GoFacts, serve: ServeFacts, answers: GoAnswers): G
     port: answers.port,
     healthcheck: dockerfileHealthcheck(health),
     entrypoint: execForm([`/app/${answers.binary}`]),
+    cmd: serve.subcommand ? execForm([serve.subcommand.value]) : undefined,
     secretId: NETRC.id,
   };
 
