@@ -4,7 +4,7 @@
 // Cases are data (fixture x variant); the report at the end has one row per case.
 // Needs: e2e/setup.sh (engine, BuildKit, buildx builder); base images come from e2e/base-images.sh.
 import { randomBytes } from 'node:crypto';
-import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { parse } from 'yaml';
@@ -369,6 +369,9 @@ async function runStack(fixture: AppFixture): Promise<CaseResult> {
   try {
     add('generate', gen.code === 0, gen.code === 0 ? undefined : tail(gen.output));
     if (gen.code !== 0) return result;
+    // secrets/ is the owner's alone; the containers still read the files mounted from it (up --wait below).
+    const secretsMode = existsSync(join(dir, 'secrets')) ? statSync(join(dir, 'secrets')).mode & 0o777 : undefined;
+    if (secretsMode !== undefined) add('secrets/ private (0700)', secretsMode === 0o700, secretsMode.toString(8));
     const dockerfiles = (await sh('find', [dir, '-name', 'Dockerfile', '-not', '-path', '*/node_modules/*'])).out.trim().split('\n');
     // Base images of every Dockerfile, and the images of services that are not built (PostgreSQL, Redis).
     const composed = parse(readFileSync(join(dir, 'compose.yaml'), 'utf8')) as {

@@ -2,7 +2,7 @@
 // printing facts with their sources, and writing without ever losing a user's file.
 
 import { randomBytes } from 'node:crypto';
-import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
+import { accessSync, chmodSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import Generator, { type BaseOptions } from 'yeoman-generator';
@@ -68,6 +68,7 @@ export abstract class ServiceGenerator extends Generator<Record<string, unknown>
     // Yeoman queues only the subclass's own methods: queue the shared end-of-run task here.
     if (!options.help) {
       this.queueTask({ method: () => this.reportCheck(), taskName: 'reportCheck', queueName: 'end' });
+      this.queueTask({ method: () => this.protectSecrets(), taskName: 'protectSecrets', queueName: 'end' });
       queueCommitNewConfig(this);
     }
   }
@@ -442,6 +443,17 @@ export abstract class ServiceGenerator extends Generator<Record<string, unknown>
   }
 
   /** A random value for a runtime secret file created on first run (never printed). */
+  /**
+   * secrets/ (written by the Yeoman file system with the default modes) is the owner's alone: 0700, so no
+   * other user of the host reads a password. The files stay 0644: compose bind-mounts each one into its
+   * containers, where the non-root user reads it (the folder's mode does not apply to a file's own mount).
+   */
+  private protectSecrets(): void {
+    if (this.options.check) return;
+    const dir = join(String(this.options.composeRoot ?? this.destinationRoot()), 'secrets');
+    if (existsSync(dir) && (statSync(dir).mode & 0o777) !== 0o700) chmodSync(dir, 0o700);
+  }
+
   protected randomSecret(): string {
     return `${randomBytes(24).toString('base64url')}\n`;
   }

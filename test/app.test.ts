@@ -1,6 +1,6 @@
 // The app generator: service discovery (pure) and a whole repository through the CLI.
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parse } from 'yaml';
@@ -242,6 +242,9 @@ describe('new projects, backing services and existing compose files (app generat
       assert.ok(password.length >= 24);
       assert.ok(!output.includes(password), 'the password is never printed');
       assert.match(readFileSync(join(root, 'secrets', '.gitignore'), 'utf8'), /^\*$/m);
+      // The folder is the owner's alone; each file stays readable for the container user it is mounted for.
+      assert.equal(statSync(join(root, 'secrets')).mode & 0o777, 0o700);
+      assert.equal(statSync(join(root, 'secrets', 'db_password.txt')).mode & 0o004, 0o004);
       // The next run needs no options: --check regenerates from the saved answers.
       const check = await runCli(['--check'], root);
       assert.equal(check.code, 0, check.output);
