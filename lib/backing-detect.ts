@@ -182,3 +182,27 @@ export function backingEvidence(project: ProjectFiles): BackingEvidence {
     optional: list.filter(serverDb).map((d) => ({ ...d, sqlite: sqlite as string })),
   };
 }
+
+/** An environment variable the code reads, with where. */
+export interface EnvRead {
+  name: string;
+  source: string;
+}
+
+/** `process.env.X`, `os.environ["X"]`, `os.getenv("X")`, `env("X")` (django-environ), `config("X")` (decouple), `os.Getenv("X")`. */
+const ENV_READS =
+  /\bprocess\.env(?:\.([A-Z][A-Z0-9_]*)|\[\s*['"]([A-Z][A-Z0-9_]*)['"]\s*\])|\bos\.environ(?:\.get\(|\[)\s*['"]([A-Z][A-Z0-9_]*)['"]|\b(?:os\.getenv|getenv|env(?:\.\w+)?|config|os\.Getenv|os\.LookupEnv)\(\s*['"]([A-Z][A-Z0-9_]*)['"]/g;
+
+/** The environment variables the code reads (not its tests), first reading of each. */
+export function envReads(project: ProjectFiles): EnvRead[] {
+  const seen = new Map<string, string>();
+  for (const file of walk(project, [''], (p) => /\.(?:[cm]?[jt]sx?|py|go)$/.test(p) && !NOT_SOURCE.test(p), 400)) {
+    const text = project.read(file);
+    if (!text || text.length > 300_000) continue;
+    for (const m of text.matchAll(ENV_READS)) {
+      const name = m[1] ?? m[2] ?? m[3] ?? m[4];
+      if (name && !seen.has(name)) seen.set(name, `${file}:${lineOf(text, m.index ?? 0)}`);
+    }
+  }
+  return [...seen].map(([name, source]) => ({ name, source }));
+}

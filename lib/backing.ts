@@ -4,6 +4,7 @@
 // the environment and /run/secrets.
 import type { ComposeSecret } from './compose.ts';
 import { InputError } from './errors.ts';
+import type { FactLine } from './facts.ts';
 
 export const BACKING_KINDS = ['postgres', 'redis'] as const;
 export type BackingKind = (typeof BACKING_KINDS)[number];
@@ -91,4 +92,54 @@ export function parseBacking(value: unknown): BackingKind[] {
     if (!(BACKING_KINDS as readonly string[]).includes(item))
       throw new InputError('--backing', `"${item}" is not allowed; use any of: ${BACKING_KINDS.join(', ')} (comma-separated), or none`);
   return [...new Set(list)] as BackingKind[];
+}
+
+/**
+ * The connection settings under the names the code reads (REDIS_HOST, CELERY_BROKER_URL, PGHOST...), with
+ * values that point at the compose service; a name the compose service cannot fill without the password
+ * (a PostgreSQL URL) is a warning that says how to set it.
+ */
+export function codeEnvironment(
+  kind: BackingKind,
+  reads: Array<{ name: string; source: string }>,
+): {
+  environment: Record<string, string>;
+  facts: FactLine[];
+  warnings: string[];
+} {
+  const environment: Record<string, string> = {};
+  const facts: FactLine[] = [];
+  const warnings: string[] = [];
+  for (const { name, source } of reads) {
+    const suffix = /_(URL|URI|DSN|HOST|HOSTNAME|PORT|ADDR|ADDRESS|DB|USER|USERNAME|NAME|DATABASE|PASSWORD_FILE)$/.exec(name)?.[1];
+    let value: string | undefined;
+    if (kind === 'redis' && (/REDIS/.test(name) || /^(CELERY_BROKER_URL|CELERY_RESULT_BACKEND|BROKER_URL|RQ_URL)$/.test(name))) {
+      const bySuffix: Record<string, string> = { URL: 'redis://redis:6379/0', URI: 'redis://redis:6379/0', DSN: 'redis://redis:6379/0' };
+      Object.assign(bySuffix, { HOST: 'redis', HOSTNAME: 'redis', PORT: '6379', ADDR: 'redis:6379', ADDRESS: 'redis:6379', DB: '0' });
+      value = /^(CELERY_RESULT_BACKEND|BROKER_URL)$/.test(name) ? 'redis://redis:6379/0' : suffix ? bySuffix[suffix] : undefined;
+    }
+    if (kind === 'postgres' && /^(DATABASE|DB|POSTGRES|POSTGRESQL|PG|SQL|SQLALCHEMY_DATABASE)_?/.test(name)) {
+      const bySuffix: Record<string, string> = {
+        HOST: 'db',
+        HOSTNAME: 'db',
+        PORT: '5432',
+        USER: 'app',
+        USERNAME: 'app',
+        NAME: 'app',
+        DB: 'app',
+        DATABASE: 'app',
+        PASSWORD_FILE: '/run/secrets/db_password',
+      };
+      const pg = /^PG(HOST|PORT|USER|DATABASE)$/.exec(name)?.[1];
+      value = pg ? { HOST: 'db', PORT: '5432', USER: 'app', DATABASE: 'app' }[pg] : suffix ? bySuffix[suffix] : undefined;
+      if (suffix && ['URL', 'URI', 'DSN'].includes(suffix))
+        warnings.push(
+          `${name} (${source}) is a PostgreSQL URL with the password in it: compose.yaml cannot build it from secrets/db_password.txt; set it yourself (postgresql://app:<password>@db:5432/app), e.g. in an env_file kept out of git`,
+        );
+    }
+    if (value === undefined) continue;
+    environment[name] = value;
+    facts.push({ label: 'environment', value: `${name}=${value}`, source, note: `read by the code: the ${kind} service` });
+  }
+  return { environment, facts, warnings };
 }

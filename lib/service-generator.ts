@@ -6,8 +6,8 @@ import { accessSync, chmodSync, constants, existsSync, readFileSync, statSync } 
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import Generator, { type BaseOptions } from 'yeoman-generator';
-import { BACKING_KINDS, type BackingKind, backingService, parseBacking } from './backing.ts';
-import { backingEvidence, type DetectedBacking } from './backing-detect.ts';
+import { BACKING_KINDS, type BackingKind, backingService, codeEnvironment, parseBacking } from './backing.ts';
+import { backingEvidence, type DetectedBacking, envReads } from './backing-detect.ts';
 import { mergeCompose, type ServiceSpec, withBacking } from './compose.ts';
 import { entrypointInit } from './dockerfile.ts';
 import { DriftError, InputError } from './errors.ts';
@@ -54,6 +54,15 @@ export interface OutputFile {
   createOnly?: boolean;
   /** An edit that only adds to the file on disk (compose.yaml): a non-interactive run may write it. */
   additive?: boolean;
+}
+
+/** The backing services of a service, the facts and warnings about them, and the settings its code reads. */
+interface ResolvedBacking {
+  kinds: BackingKind[];
+  facts: FactLine[];
+  warnings: string[];
+  /** Connection settings under the names the code reads (REDIS_HOST...), beside the standard ones. */
+  environment: Record<string, string>;
 }
 
 export abstract class ServiceGenerator extends Generator<Record<string, unknown>, ServiceOptions> {
@@ -159,14 +168,28 @@ export abstract class ServiceGenerator extends Generator<Record<string, unknown>
     }
   }
 
-  private backing?: { kinds: BackingKind[]; facts: FactLine[]; warnings: string[] };
+  private backing?: ResolvedBacking;
 
   /**
    * Backing services: --backing (set by the app generator too; saved for the next run), else the saved
    * answer, else what the service's dependencies and code use (detectBacking), each a fact with its source.
    */
-  private resolveBacking(): { kinds: BackingKind[]; facts: FactLine[]; warnings: string[] } {
+  private resolveBacking(): ResolvedBacking {
     if (this.backing) return this.backing;
+    const resolved = this.resolveBackingKinds();
+    // The connection settings under the names the code reads (REDIS_HOST, CELERY_BROKER_URL, PGHOST...).
+    const reads = resolved.kinds.length ? envReads(diskProject(this.destinationRoot())) : [];
+    const code = resolved.kinds.map((kind) => codeEnvironment(kind, reads));
+    this.backing = {
+      ...resolved,
+      facts: [...resolved.facts, ...code.flatMap((c) => c.facts)],
+      warnings: [...resolved.warnings, ...code.flatMap((c) => c.warnings)],
+      environment: Object.assign({}, ...code.map((c) => c.environment)),
+    };
+    return this.backing;
+  }
+
+  private resolveBackingKinds(): Omit<ResolvedBacking, 'environment'> {
     const given = this.options.backing;
     const listed = (kinds: BackingKind[], source: string) => ({
       kinds,
@@ -176,31 +199,30 @@ export abstract class ServiceGenerator extends Generator<Record<string, unknown>
     if (given !== undefined && given !== null && given !== '') {
       const list = parseBacking(given);
       if (!this.options.check) this.config.set('backing', (list.join(',') || 'none') as never);
-      this.backing = listed(list, '--backing');
-    } else if (this.config.get('backing') !== undefined) {
-      this.backing = listed(parseBacking(this.config.get('backing')), '.yo-rc.json');
-    } else {
-      const { found, optional } = backingEvidence(diskProject(this.destinationRoot()));
-      const supported = found.filter((d): d is DetectedBacking & { kind: BackingKind } =>
-        (BACKING_KINDS as readonly string[]).includes(d.kind),
-      );
-      const unsupported = found.filter((d) => !supported.includes(d as never));
-      this.backing = {
-        kinds: supported.map((d) => d.kind),
-        facts: supported.map((d) => ({ label: 'backing', value: d.kind, source: d.source })),
-        warnings: [
-          ...unsupported.map(
-            (d) =>
-              `the app uses ${d.kind} (${d.source}); compose.yaml gets no ${d.kind} service: --backing offers ${BACKING_KINDS.join(', ')}`,
-          ),
-          ...optional.map(
-            (d) =>
-              `${d.kind} is optional (${d.source}): SQLite is the default (${d.sqlite}), so compose.yaml gets no ${d.kind}; --backing ${d.kind} adds it`,
-          ),
-        ],
-      };
+      return listed(list, '--backing');
     }
-    return this.backing;
+    if (this.config.get('backing') !== undefined) {
+      return listed(parseBacking(this.config.get('backing')), '.yo-rc.json');
+    }
+    const { found, optional } = backingEvidence(diskProject(this.destinationRoot()));
+    const supported = found.filter((d): d is DetectedBacking & { kind: BackingKind } =>
+      (BACKING_KINDS as readonly string[]).includes(d.kind),
+    );
+    const unsupported = found.filter((d) => !supported.includes(d as never));
+    return {
+      kinds: supported.map((d) => d.kind),
+      facts: supported.map((d) => ({ label: 'backing', value: d.kind, source: d.source })),
+      warnings: [
+        ...unsupported.map(
+          (d) =>
+            `the app uses ${d.kind} (${d.source}); compose.yaml gets no ${d.kind} service: --backing offers ${BACKING_KINDS.join(', ')}`,
+        ),
+        ...optional.map(
+          (d) =>
+            `${d.kind} is optional (${d.source}): SQLite is the default (${d.sqlite}), so compose.yaml gets no ${d.kind}; --backing ${d.kind} adds it`,
+        ),
+      ],
+    };
   }
 
   /** The team preset: --preset (a file, a package, or the app generator's loaded one), else the saved one. */
@@ -385,7 +407,10 @@ export abstract class ServiceGenerator extends Generator<Record<string, unknown>
     const init = dockerfile === undefined ? undefined : entrypointInit(dockerfile);
     if (init) Object.assign(service, { init: false, imageInit: init });
     const backing = this.resolveBacking().kinds.map(backingService);
-    const compose = mergeCompose(existing ?? undefined, relative(root, composePath), projectName, [withBacking(service, backing)], backing);
+    const resolved = this.resolveBacking();
+    const used = withBacking(service, backing);
+    const withCode = { ...used, environment: { ...used.environment, ...resolved.environment } };
+    const compose = mergeCompose(existing ?? undefined, relative(root, composePath), projectName, [withCode], backing);
     for (const move of compose.moved) this.log(`  host port ${move}: another service in compose.yaml publishes it`);
     for (const note of compose.notes) this.log(`  ${note}`);
     this.writeOutputs([

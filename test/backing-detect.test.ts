@@ -1,6 +1,7 @@
 // Backing services read from a service's dependencies and code (lib/backing-detect.ts), without Yeoman.
 import assert from 'node:assert/strict';
-import { backingEvidence, detectBacking } from '../lib/backing-detect.ts';
+import { codeEnvironment } from '../lib/backing.ts';
+import { backingEvidence, detectBacking, envReads } from '../lib/backing-detect.ts';
 import { memoryProject } from '../lib/project.ts';
 
 const kinds = (files: Record<string, string>) => detectBacking(memoryProject(files)).map((d) => `${d.kind} <- ${d.source}`);
@@ -71,5 +72,53 @@ describe('backing services from dependencies and code', () => {
 
   it('finds nothing in a service that uses no backing service', () => {
     assert.deepEqual(kinds({ 'package.json': '{"dependencies":{"express":"^5"}}', 'server.js': 'app.listen(3000)\n' }), []);
+  });
+});
+
+describe('the connection settings under the names the code reads', () => {
+  it('reads the environment names from Node, Python and Go code, not from tests', () => {
+    const project = memoryProject({
+      'app.py': 'import os\nbroker = os.environ.get("CELERY_BROKER_URL")\nhost = os.getenv("REDIS_HOST", "localhost")\n',
+      'server.js': "const url = process.env.DATABASE_URL;\nconst port = process.env['PGPORT'];\n",
+      'main.go': 'package main\n\nimport "os"\n\nvar addr = os.Getenv("REDIS_ADDR")\n',
+      'tests/test_app.py': 'import os\nos.environ["TEST_ONLY"]\n',
+    });
+    assert.deepEqual(
+      envReads(project).map((r) => `${r.name} <- ${r.source}`),
+      [
+        'CELERY_BROKER_URL <- app.py:2',
+        'REDIS_HOST <- app.py:3',
+        'REDIS_ADDR <- main.go:5',
+        'DATABASE_URL <- server.js:1',
+        'PGPORT <- server.js:2',
+      ],
+    );
+  });
+
+  it('gives each name the value that points at the compose service; a PostgreSQL URL is a warning (it needs the password)', () => {
+    const reads = [
+      'REDIS_HOST',
+      'REDIS_PORT',
+      'CELERY_BROKER_URL',
+      'CELERY_RESULT_BACKEND',
+      'REDIS_ADDR',
+      'DATABASE_URL',
+      'DB_HOST',
+      'PGUSER',
+      'SECRET_KEY',
+    ].map((name) => ({ name, source: 'app.py:1' }));
+    const redis = codeEnvironment('redis', reads);
+    assert.deepEqual(redis.environment, {
+      REDIS_HOST: 'redis',
+      REDIS_PORT: '6379',
+      CELERY_BROKER_URL: 'redis://redis:6379/0',
+      CELERY_RESULT_BACKEND: 'redis://redis:6379/0',
+      REDIS_ADDR: 'redis:6379',
+    });
+    assert.equal(redis.facts[0].label, 'environment');
+    assert.equal(redis.warnings.length, 0);
+    const pg = codeEnvironment('postgres', reads);
+    assert.deepEqual(pg.environment, { DB_HOST: 'db', PGUSER: 'app' });
+    assert.match(pg.warnings[0], /^DATABASE_URL \(app\.py:1\) is a PostgreSQL URL with the password in it/);
   });
 });
