@@ -257,7 +257,7 @@ async function runStack(dir: string, compose: ComposeFile, at: string): Promise<
     const t0 = Date.now();
     const b = await composeCmd(['build', '--no-cache']);
     result.coldS = Math.round((Date.now() - t0) / 100) / 10;
-    if (b.code !== 0) return { ...result, reason: `build: ${tail(b.out, 6)}` };
+    if (b.code !== 0) return { ...result, reason: `build: ${buildError(b.out)}` };
     const up = await composeCmd(['up', '--detach', '--wait', '--wait-timeout', '240']);
     const ps = await composeCmd(['ps', '--all', '--format', '{{.Service}} {{.Health}} {{.State}}']);
     const rows = ps.out.trim().split('\n').filter(Boolean);
@@ -439,6 +439,21 @@ and every process non-root, each stops in under 5 s, and the build secret's valu
 Image MB is the sum of the service images; a cold build is \`docker compose build --no-cache\` with
 the base images present. Figures of a facts-only run keep the last build-and-run results.
 `;
+}
+
+/**
+ * Why a build failed, in a line or three: BuildKit's output ends with the Dockerfile excerpt and "failed to
+ * solve"; the cause is in the step's own output above it (pip's, npm's, go's error lines).
+ */
+export function buildError(out: string): string {
+  const lines = out.split('\n').map((l) => l.replace(/^#\d+ [\d.]+ /, '').trim());
+  const causes = lines.filter(
+    (l) =>
+      /\berror\b|ERR!|No matching distribution|Could not|cannot find|not found|undefined:/i.test(l) &&
+      !/^failed to solve|^ERROR: failed to|^\s*\d+ \|/.test(l),
+  );
+  const solve = lines.filter((l) => /failed to solve/.test(l)).pop() ?? lines.filter(Boolean).pop() ?? '';
+  return [...new Set(causes)].slice(-3).concat(solve).join(' | ').slice(0, 600);
 }
 
 /** Per repository: a figure that dropped below the last committed report. */
