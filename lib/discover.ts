@@ -21,7 +21,7 @@ export interface DiscoveredService {
 /** Folders that hold test data or examples, never deployable services. */
 const SKIPPED = new Set([...IGNORED_DIRS, 'fixtures', 'test', 'tests', '__tests__', 'testdata', 'examples', 'docs', 'e2e']);
 
-const PYTHON_MANIFESTS = ['pyproject.toml', 'requirements.txt', 'Pipfile', 'uv.lock', 'poetry.lock'];
+const PYTHON_MANIFESTS = ['pyproject.toml', 'requirements.txt', 'Pipfile', 'uv.lock', 'poetry.lock', 'setup.py'];
 
 const join = (dir: string, file: string) => (dir === '.' ? file : posix.join(dir, file));
 

@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { detectPython, readRequirements, withServer } from '../generators/python/detect.ts';
 import { fitGracefulStop, planPython } from '../generators/python/plan.ts';
+import { discoverServices } from '../lib/discover.ts';
 import { memoryProject } from '../lib/project.ts';
 import { pythonBoundOf } from '../lib/versions.ts';
 
@@ -423,5 +424,40 @@ describe('python port from the config the start command runs', () => {
     );
     assert.deepEqual(f.port, { value: 7000, source: 'deploy/gunicorn.py:2', note: undefined });
     assert.deepEqual(f.start.value, ['gunicorn', '--bind', '0.0.0.0:${PORT}', '-c', 'deploy/gunicorn.py', 'app:app']);
+  });
+});
+
+describe('python projects without pyproject.toml: setup.py, and packages run with python -m', () => {
+  it('takes setup.py as the manifest (install_requires are the dependencies; pip install . installs them)', () => {
+    const files = {
+      'setup.py':
+        "from setuptools import setup, find_packages\n\nsetup(\n    name='polls',\n    install_requires=['aiohttp>=3.9', \"jinja2\"],\n    packages=find_packages(),\n)\n",
+      'polls/__init__.py': '',
+      'polls/__main__.py': 'from polls.main import main\n\nmain()\n',
+      'polls/main.py': 'from aiohttp import web\n\ndef main():\n    web.run_app(web.Application())\n',
+      'tests/__main__.py': '',
+      'tests/__init__.py': '',
+    };
+    const f = detectPython(memoryProject(files));
+    assert.deepEqual([f.manager.value.name, f.manager.value.manifests, f.manager.source], ['pep621', ['setup.py'], 'setup.py']);
+    assert.ok(f.dependencies.includes('aiohttp') && f.dependencies.includes('jinja2'), f.dependencies.join(' '));
+    // The one top-level package with a __main__.py (tests/ is not one to run).
+    assert.deepEqual([f.start.value, f.start.source], [['python', '-m', 'polls'], 'polls/__main__.py']);
+    assert.equal(planPython(f, answers).dockerfile.build !== undefined, true);
+    assert.deepEqual(
+      discoverServices(memoryProject(files)).map((s) => `${s.dir} ${s.language} ${s.source}`),
+      ['. python setup.py'],
+    );
+  });
+
+  it('leaves two runnable packages to --start (no guess)', () => {
+    const both = memoryProject({
+      'setup.py': "setup(install_requires=['click'])\n",
+      'a/__init__.py': '',
+      'a/__main__.py': '',
+      'b/__init__.py': '',
+      'b/__main__.py': '',
+    });
+    assert.throws(() => detectPython(both), /no start command found/);
   });
 });

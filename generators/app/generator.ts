@@ -93,7 +93,7 @@ export default class AppGenerator extends Generator<Record<string, unknown>, App
       if (entries.length > 0 || this.options.check) {
         throw new InputError(
           this.destinationRoot(),
-          'no service found (looked for package.json, pyproject.toml, requirements.txt, Pipfile and go.mod); ' +
+          'no service found (looked for package.json, pyproject.toml, requirements.txt, Pipfile, setup.py and go.mod); ' +
             'to create new ones here, pass --new name:language,... (for example --new web:node,api:go)',
         );
       }

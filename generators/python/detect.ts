@@ -372,10 +372,23 @@ function detectManager(project: ProjectFiles, pyproject: Toml | undefined, wante
       'no lockfile: pip install .',
     );
   }
+  // A setuptools project without pyproject.toml: setup.py's install_requires, installed with the project.
+  if (project.exists('setup.py'))
+    return fact(
+      { name: 'pep621', manifests: ['setup.py', ...(project.exists('setup.cfg') ? ['setup.cfg'] : [])], installProject: true },
+      'setup.py',
+      'no lockfile: pip install . (install_requires)',
+    );
   throw new InputError(
     'pyproject.toml',
-    'not found (nor requirements.txt, Pipfile, uv.lock or poetry.lock): run the Python generator in a Python project folder',
+    'not found (nor requirements.txt, Pipfile, uv.lock, poetry.lock or setup.py): run the Python generator in a Python project folder',
   );
+}
+
+/** setup.py's `install_requires=[...]` strings (a literal list; a computed one gives none). */
+export function setupPyRequires(text: string): string[] {
+  const list = /\binstall_requires\s*=\s*\[([^\]]*)\]/.exec(text)?.[1] ?? '';
+  return [...list.matchAll(/['"]([^'"]+)['"]/g)].map((m) => m[1]);
 }
 
 interface Member {
@@ -452,6 +465,11 @@ function projectDeps(project: ProjectFiles, manager: Manager, rootPyproject: Tom
     deps.push(...entries.map((e) => e.name));
     extras.push(...entries.flatMap((e) => e.extras));
     if (manager.devRequirements) devDeps.push(...readRequirements(project, manager.devRequirements).names);
+  }
+  if (manager.name === 'pep621' && !pyproject?.project && project.exists('setup.py')) {
+    const requires = setupPyRequires(project.read('setup.py') ?? '');
+    deps.push(...requires.map(requirementName));
+    extras.push(...requires.flatMap((r) => parseRequirement(r)?.extras ?? []));
   }
   const scripts: Record<string, string> = {};
   for (const [k, v] of Object.entries({ ...table(poetry.scripts), ...table(meta.scripts) })) if (typeof v === 'string') scripts[k] = v;
@@ -862,6 +880,21 @@ function detectAppInCode(ctx: AppContext): AppFacts | undefined {
   for (const candidate of ['main.py', 'app.py', 'server.py', 'run.py', '__main__.py']) {
     const file = under(proj.dir, candidate);
     if (project.exists(file)) return { framework: fact('script', file), start: fact(['python', candidate], file) };
+  }
+  // A package that runs as `python -m pkg` (its __main__.py), the only one at the top (or under src/).
+  const mains = ['', 'src/']
+    .flatMap((prefix) =>
+      project
+        .list(under(proj.dir, prefix.replace(/\/$/, '')))
+        .filter((d) => d.endsWith('/'))
+        .map((d) => `${prefix}${d.slice(0, -1)}`),
+    )
+    .filter((d) => /^(src\/)?[A-Za-z_]\w*$/.test(d) && !/^(src\/)?(tests?|docs?|examples?|scripts?)$/.test(d))
+    .filter((d) => project.exists(under(proj.dir, `${d}/__main__.py`)) && project.exists(under(proj.dir, `${d}/__init__.py`)));
+  if (mains.length === 1) {
+    const pkg = mains[0].replace(/^src\//, '');
+    const file = under(proj.dir, `${mains[0]}/__main__.py`);
+    return { framework: fact('script', file), start: fact(['python', '-m', pkg], file, 'the package runs as python -m') };
   }
   return undefined;
 }
