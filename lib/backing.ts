@@ -20,8 +20,11 @@ export interface BackingService {
   volumes: string[];
   /** Compose secrets it needs (created with a random value, never printed). */
   secrets: ComposeSecret[];
-  /** What each app service that uses it gets. */
-  client: { environment: Record<string, string>; secrets: ComposeSecret[] };
+  /**
+   * What each app service that uses it gets: plain settings in compose.yaml, secrets mounted, and the settings
+   * that hold the password (`{password}` in the value) in the service's git-ignored env file.
+   */
+  client: { environment: Record<string, string>; secrets: ComposeSecret[]; secretEnvironment: Record<string, string> };
 }
 
 /** Official images, pinned to a release line (the tags name the Debian suite, like the other images). */
@@ -65,23 +68,49 @@ export function backingService(kind: BackingKind): BackingService {
           DATABASE_PASSWORD_FILE: '/run/secrets/db_password',
         },
         secrets: [password],
+        secretEnvironment: {},
       },
     };
   }
+  // Redis asks for a password (requirepass in a redis.conf that is a Compose secret, read by redis-server
+  // as its config file); the clients get it in REDIS_URL from the service's git-ignored env file.
+  const conf: ComposeSecret = { name: 'redis_conf', file: './secrets/redis.conf', format: 'redis-conf' };
   return {
     kind,
     name: 'redis',
     image: BACKING_IMAGES.redis,
     mapping: {
       image: BACKING_IMAGES.redis,
+      command: ['redis-server', '/run/secrets/redis_conf'],
+      secrets: [conf.name],
       volumes: ['redis-data:/data'],
-      healthcheck: { test: ['CMD', 'redis-cli', 'ping'], interval: '5s', timeout: '3s', start_period: '10s', retries: 5 },
+      healthcheck: {
+        // redis-cli takes the password from REDISCLI_AUTH (never on its command line), read from the config.
+        test: ['CMD-SHELL', `REDISCLI_AUTH="$$(sed -n 's/^requirepass //p' /run/secrets/redis_conf)" redis-cli ping | grep -q PONG`],
+        interval: '5s',
+        timeout: '3s',
+        start_period: '10s',
+        retries: 5,
+      },
       ...HARDENING,
     },
     volumes: ['redis-data'],
-    secrets: [],
-    client: { environment: { REDIS_URL: 'redis://redis:6379/0' }, secrets: [] },
+    secrets: [conf],
+    client: { environment: {}, secrets: [], secretEnvironment: { REDIS_URL: 'redis://:{password}@redis:6379/0' } },
   };
+}
+
+/** The text of a secret file around its password. */
+export function secretText(secret: ComposeSecret, password: string): string {
+  if (secret.format === 'redis-conf')
+    return `# redis-server's settings for compose.yaml's redis service (a Compose secret): never commit this file.\nrequirepass ${password}\n`;
+  return `${password}\n`;
+}
+
+/** The password in a secret file's text (undefined when it has none). */
+export function passwordIn(secret: ComposeSecret, text: string): string | undefined {
+  const value = secret.format === 'redis-conf' ? /^requirepass\s+(\S+)\s*$/m.exec(text)?.[1] : text.trim();
+  return value || undefined;
 }
 
 /** Parses `--backing postgres,redis` (or a list); an unknown name is an error that lists the allowed ones. */
@@ -95,31 +124,38 @@ export function parseBacking(value: unknown): BackingKind[] {
 }
 
 /**
- * The connection settings under the names the code reads (REDIS_HOST, CELERY_BROKER_URL, PGHOST...), with
- * values that point at the compose service; a name the compose service cannot fill without the password
- * (a PostgreSQL URL) is a warning that says how to set it.
+ * The connection settings under the names the code reads (REDIS_HOST, CELERY_BROKER_URL, PGHOST,
+ * DATABASE_URL...), with values that point at the compose service. A setting that holds the password (a URL,
+ * a *_PASSWORD) goes to the service's git-ignored env file (`{password}` in its value), the others to
+ * compose.yaml.
  */
 export function codeEnvironment(
   kind: BackingKind,
   reads: Array<{ name: string; source: string }>,
-): {
-  environment: Record<string, string>;
-  facts: FactLine[];
-  warnings: string[];
-} {
+): { environment: Record<string, string>; secretEnvironment: Record<string, string>; facts: FactLine[] } {
   const environment: Record<string, string> = {};
+  const secretEnvironment: Record<string, string> = {};
   const facts: FactLine[] = [];
-  const warnings: string[] = [];
   for (const { name, source } of reads) {
-    const suffix = /_(URL|URI|DSN|HOST|HOSTNAME|PORT|ADDR|ADDRESS|DB|USER|USERNAME|NAME|DATABASE|PASSWORD_FILE)$/.exec(name)?.[1];
+    const suffix = /_(URL|URI|DSN|HOST|HOSTNAME|PORT|ADDR|ADDRESS|DB|USER|USERNAME|NAME|DATABASE|PASSWORD|PASSWORD_FILE)$/.exec(name)?.[1];
     let value: string | undefined;
+    let secret: string | undefined;
     if (kind === 'redis' && (/REDIS/.test(name) || /^(CELERY_BROKER_URL|CELERY_RESULT_BACKEND|BROKER_URL|RQ_URL)$/.test(name))) {
-      const bySuffix: Record<string, string> = { URL: 'redis://redis:6379/0', URI: 'redis://redis:6379/0', DSN: 'redis://redis:6379/0' };
-      Object.assign(bySuffix, { HOST: 'redis', HOSTNAME: 'redis', PORT: '6379', ADDR: 'redis:6379', ADDRESS: 'redis:6379', DB: '0' });
-      value = /^(CELERY_RESULT_BACKEND|BROKER_URL)$/.test(name) ? 'redis://redis:6379/0' : suffix ? bySuffix[suffix] : undefined;
+      const url = 'redis://:{password}@redis:6379/0';
+      const plain: Record<string, string> = {
+        HOST: 'redis',
+        HOSTNAME: 'redis',
+        PORT: '6379',
+        ADDR: 'redis:6379',
+        ADDRESS: 'redis:6379',
+        DB: '0',
+      };
+      if (/^(CELERY_RESULT_BACKEND|BROKER_URL)$/.test(name) || ['URL', 'URI', 'DSN'].includes(suffix ?? '')) secret = url;
+      else if (suffix === 'PASSWORD') secret = '{password}';
+      else value = suffix ? plain[suffix] : undefined;
     }
     if (kind === 'postgres' && /^(DATABASE|DB|POSTGRES|POSTGRESQL|PG|SQL|SQLALCHEMY_DATABASE)_?/.test(name)) {
-      const bySuffix: Record<string, string> = {
+      const plain: Record<string, string> = {
         HOST: 'db',
         HOSTNAME: 'db',
         PORT: '5432',
@@ -130,16 +166,24 @@ export function codeEnvironment(
         DATABASE: 'app',
         PASSWORD_FILE: '/run/secrets/db_password',
       };
-      const pg = /^PG(HOST|PORT|USER|DATABASE)$/.exec(name)?.[1];
-      value = pg ? { HOST: 'db', PORT: '5432', USER: 'app', DATABASE: 'app' }[pg] : suffix ? bySuffix[suffix] : undefined;
-      if (suffix && ['URL', 'URI', 'DSN'].includes(suffix))
-        warnings.push(
-          `${name} (${source}) is a PostgreSQL URL with the password in it: compose.yaml cannot build it from secrets/db_password.txt; set it yourself (postgresql://app:<password>@db:5432/app), e.g. in an env_file kept out of git`,
-        );
+      const pg = /^PG(HOST|PORT|USER|DATABASE|PASSWORD)$/.exec(name)?.[1];
+      if (pg === 'PASSWORD' || (!pg && suffix === 'PASSWORD')) secret = '{password}';
+      else if (pg) value = { HOST: 'db', PORT: '5432', USER: 'app', DATABASE: 'app' }[pg];
+      else if (['URL', 'URI', 'DSN'].includes(suffix ?? '')) secret = 'postgresql://app:{password}@db:5432/app';
+      else value = suffix ? plain[suffix] : undefined;
     }
-    if (value === undefined) continue;
-    environment[name] = value;
-    facts.push({ label: 'environment', value: `${name}=${value}`, source, note: `read by the code: the ${kind} service` });
+    if (secret !== undefined) {
+      secretEnvironment[name] = secret;
+      facts.push({
+        label: 'environment',
+        value: `${name} (with the password)`,
+        source,
+        note: `read by the code: the ${kind} service, in the env file`,
+      });
+    } else if (value !== undefined) {
+      environment[name] = value;
+      facts.push({ label: 'environment', value: `${name}=${value}`, source, note: `read by the code: the ${kind} service` });
+    }
   }
-  return { environment, facts, warnings };
+  return { environment, secretEnvironment, facts };
 }

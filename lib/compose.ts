@@ -11,6 +11,8 @@ export interface ComposeSecret {
   /** Secret name, also its file under secrets/. */
   name: string;
   file: string;
+  /** What the file holds around its random password: the password alone (default) or a redis.conf. */
+  format?: 'password' | 'redis-conf';
 }
 
 export interface ServiceSpec {
@@ -43,6 +45,8 @@ export interface ServiceSpec {
   hostPort?: number;
   /** Processes run from the same image beside the server (a Procfile `worker:` line, a Celery app). */
   workers?: WorkerSpec[];
+  /** A git-ignored env file with the settings that hold a password (REDIS_URL, DATABASE_URL), e.g. `./secrets/api.env`. */
+  envFile?: string;
 }
 
 /** A worker: a compose service from its web service's image, with its own command and no port. */
@@ -105,6 +109,7 @@ export function serviceMapping(spec: ServiceSpec): Record<string, unknown> {
     ...(spec.runAs ? { user: `${spec.runAs.uid}:${spec.runAs.gid}` } : {}),
     ports: [`${spec.hostPort ?? spec.port}:${spec.port}`],
     ...(Object.keys(spec.environment).length ? { environment: spec.environment } : {}),
+    ...(spec.envFile ? { env_file: [spec.envFile] } : {}),
     ...(spec.runtimeSecrets.length ? { secrets: spec.runtimeSecrets.map((s) => s.name) } : {}),
     ...(spec.dependsOn?.length
       ? { depends_on: Object.fromEntries(spec.dependsOn.map((name) => [name, { condition: 'service_healthy' }])) }

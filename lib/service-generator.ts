@@ -6,9 +6,9 @@ import { accessSync, chmodSync, constants, existsSync, readFileSync, statSync } 
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import Generator, { type BaseOptions } from 'yeoman-generator';
-import { BACKING_KINDS, type BackingKind, backingService, codeEnvironment, parseBacking } from './backing.ts';
+import { BACKING_KINDS, type BackingKind, backingService, codeEnvironment, parseBacking, passwordIn, secretText } from './backing.ts';
 import { backingEvidence, type DetectedBacking, envReads } from './backing-detect.ts';
-import { mergeCompose, type ServiceSpec, withBacking } from './compose.ts';
+import { type ComposeSecret, mergeCompose, type ServiceSpec, withBacking } from './compose.ts';
 import { entrypointInit } from './dockerfile.ts';
 import { DriftError, InputError } from './errors.ts';
 import { type Fact, type FactLine, fact, formatFacts } from './facts.ts';
@@ -54,6 +54,8 @@ export interface OutputFile {
   createOnly?: boolean;
   /** An edit that only adds to the file on disk (compose.yaml): a non-interactive run may write it. */
   additive?: boolean;
+  /** It holds passwords: a difference is reported without the contents, and it is rewritten without asking. */
+  sensitive?: boolean;
 }
 
 /** The backing services of a service, the facts and warnings about them, and the settings its code reads. */
@@ -63,6 +65,8 @@ interface ResolvedBacking {
   warnings: string[];
   /** Connection settings under the names the code reads (REDIS_HOST...), beside the standard ones. */
   environment: Record<string, string>;
+  /** Per backing kind, the names the code reads whose value holds the password (`{password}` in it). */
+  secretEnvironment: Partial<Record<BackingKind, Record<string, string>>>;
 }
 
 export abstract class ServiceGenerator extends Generator<Record<string, unknown>, ServiceOptions> {
@@ -183,13 +187,13 @@ export abstract class ServiceGenerator extends Generator<Record<string, unknown>
     this.backing = {
       ...resolved,
       facts: [...resolved.facts, ...code.flatMap((c) => c.facts)],
-      warnings: [...resolved.warnings, ...code.flatMap((c) => c.warnings)],
       environment: Object.assign({}, ...code.map((c) => c.environment)),
+      secretEnvironment: Object.fromEntries(resolved.kinds.map((kind, i) => [kind, code[i].secretEnvironment])),
     };
     return this.backing;
   }
 
-  private resolveBackingKinds(): Omit<ResolvedBacking, 'environment'> {
+  private resolveBackingKinds(): Omit<ResolvedBacking, 'environment' | 'secretEnvironment'> {
     const given = this.options.backing;
     const listed = (kinds: BackingKind[], source: string) => ({
       kinds,
@@ -347,10 +351,27 @@ export abstract class ServiceGenerator extends Generator<Record<string, unknown>
       const onDisk = readIfExists(dest);
       if (this.options.check) {
         if (!file.createOnly && onDisk !== contents)
-          this.drift.push(createTwoFilesPatch(rel, rel, onDisk ?? '', contents ?? '', 'on disk', 'generated'));
+          this.drift.push(
+            file.sensitive
+              ? `${rel}: differs (holds passwords: not shown)`
+              : createTwoFilesPatch(rel, rel, onDisk ?? '', contents ?? '', 'on disk', 'generated'),
+          );
         continue;
       }
       if (onDisk !== undefined && file.createOnly) continue;
+      if (file.sensitive) {
+        // Its contents are never printed: a differing file is kept unless --force (no diff, no conflict prompt).
+        if (onDisk !== undefined && onDisk !== contents && !this.options.force) {
+          this.log(
+            `  kept ${rel}: it differs from what would be generated (it holds passwords: not shown); rerun with --force to rewrite it`,
+          );
+          this.skipped.push(rel);
+          continue;
+        }
+        this.fs.write(dest, contents ?? '');
+        if (onDisk !== undefined) (this.env.sharedFs.get(dest) as unknown as { conflicter?: string }).conflicter = 'force';
+        continue;
+      }
       if (onDisk !== undefined && onDisk !== contents && !this.interactive && !this.options.force) {
         const diff = createTwoFilesPatch(rel, rel, onDisk, contents ?? '', 'on disk', 'generated');
         if (!file.additive) {
@@ -406,10 +427,31 @@ export abstract class ServiceGenerator extends Generator<Record<string, unknown>
     const dockerfile = rendered.find((file) => basename(file.path) === 'Dockerfile')?.contents;
     const init = dockerfile === undefined ? undefined : entrypointInit(dockerfile);
     if (init) Object.assign(service, { init: false, imageInit: init });
-    const backing = this.resolveBacking().kinds.map(backingService);
     const resolved = this.resolveBacking();
+    const backing = resolved.kinds.map(backingService);
+    // Each backing service's password: the one in its secret file (this run's, from an earlier service, or
+    // the disk's), else a new random one; written once, never printed.
+    const secretOf = new Map<string, { secret: ComposeSecret; password: string }>();
+    for (const secret of backing.flatMap((b) => b.secrets)) {
+      const abs = join(root, secret.file);
+      const found = this.fs.exists(abs) ? passwordIn(secret, this.fs.read(abs)) : undefined;
+      secretOf.set(secret.name, { secret, password: found ?? this.randomSecret().trim() });
+    }
+    // The settings that hold a password (REDIS_URL, DATABASE_URL...) go to the service's git-ignored env file.
+    const secretEnv: Array<[string, string]> = [];
+    for (const b of backing) {
+      const password = secretOf.get(b.secrets[0]?.name ?? '')?.password;
+      const templates = { ...b.client.secretEnvironment, ...(resolved.secretEnvironment[b.kind] ?? {}) };
+      if (password)
+        for (const [name, template] of Object.entries(templates)) secretEnv.push([name, template.replace('{password}', password)]);
+    }
+    const envFile = secretEnv.length ? `secrets/${service.name}.env` : undefined;
     const used = withBacking(service, backing);
-    const withCode = { ...used, environment: { ...used.environment, ...resolved.environment } };
+    const withCode: ServiceSpec = {
+      ...used,
+      environment: { ...used.environment, ...resolved.environment },
+      ...(envFile ? { envFile: `./${envFile}` } : {}),
+    };
     const compose = mergeCompose(existing ?? undefined, relative(root, composePath), projectName, [withCode], backing);
     for (const move of compose.moved) this.log(`  host port ${move}: another service in compose.yaml publishes it`);
     for (const note of compose.notes) this.log(`  ${note}`);
@@ -423,12 +465,22 @@ export abstract class ServiceGenerator extends Generator<Record<string, unknown>
         createOnly: true,
       },
       ...spec.buildSecrets.map((s) => ({ path: join(root, s.file), contents: buildSecretHint, createOnly: true })),
-      // Runtime secrets (and the database password) get a random value once; it is never printed.
-      ...[...spec.runtimeSecrets, ...backing.flatMap((b) => b.secrets)].map((s) => ({
-        path: join(root, s.file),
-        contents: this.randomSecret(),
+      // Runtime secrets get a random value once; it is never printed.
+      ...spec.runtimeSecrets.map((s) => ({ path: join(root, s.file), contents: this.randomSecret(), createOnly: true })),
+      ...[...secretOf.values()].map(({ secret, password }) => ({
+        path: join(root, secret.file),
+        contents: secretText(secret, password),
         createOnly: true,
       })),
+      ...(envFile
+        ? [
+            {
+              path: join(root, envFile),
+              contents: `# ${service.name}'s settings that hold a password (compose.yaml env_file): never commit this file.\n${secretEnv.map(([k, v]) => `${k}=${v}`).join('\n')}\n`,
+              sensitive: true,
+            },
+          ]
+        : []),
     ]);
   }
 

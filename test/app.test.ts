@@ -232,7 +232,16 @@ describe('new projects, backing services and existing compose files (app generat
       assert.deepEqual(Object.keys(compose.services).sort(), ['api', 'db', 'redis', 'web']);
       assert.equal(compose.services.db.image, 'postgres:18-trixie');
       assert.deepEqual(compose.services.db.healthcheck.test.slice(0, 2), ['CMD', 'pg_isready']);
-      assert.deepEqual(compose.services.redis.healthcheck.test, ['CMD', 'redis-cli', 'ping']);
+      assert.match(compose.services.redis.healthcheck.test[1], /REDISCLI_AUTH=.*redis-cli ping/);
+      // Redis asks for a password; the app gets it in REDIS_URL from its git-ignored env file, never printed.
+      const redisPassword = /^requirepass (\S+)$/m.exec(readFileSync(join(root, 'secrets', 'redis.conf'), 'utf8'))?.[1] ?? '';
+      assert.ok(redisPassword.length >= 24);
+      assert.deepEqual(compose.services.web.env_file, ['./secrets/web.env']);
+      assert.match(
+        readFileSync(join(root, 'secrets', 'web.env'), 'utf8'),
+        new RegExp(`^REDIS_URL=redis://:${redisPassword}@redis:6379/0$`, 'm'),
+      );
+      assert.equal(compose.services.web.environment.REDIS_URL, undefined);
       assert.deepEqual(compose.services.web.depends_on, { db: { condition: 'service_healthy' }, redis: { condition: 'service_healthy' } });
       assert.equal(compose.services.api.environment.DATABASE_PASSWORD_FILE, '/run/secrets/db_password');
       assert.ok(compose.services.api.secrets.includes('db_password'));
@@ -241,6 +250,7 @@ describe('new projects, backing services and existing compose files (app generat
       const password = readFileSync(join(root, 'secrets', 'db_password.txt'), 'utf8').trim();
       assert.ok(password.length >= 24);
       assert.ok(!output.includes(password), 'the password is never printed');
+      assert.ok(!output.includes(redisPassword), "Redis's password is never printed");
       assert.match(readFileSync(join(root, 'secrets', '.gitignore'), 'utf8'), /^\*$/m);
       // The folder is the owner's alone; each file stays readable for the container user it is mounted for.
       assert.equal(statSync(join(root, 'secrets')).mode & 0o777, 0o700);

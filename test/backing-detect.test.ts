@@ -95,7 +95,7 @@ describe('the connection settings under the names the code reads', () => {
     );
   });
 
-  it('gives each name the value that points at the compose service; a PostgreSQL URL is a warning (it needs the password)', () => {
+  it('gives each name the value that points at the compose service; a value with the password goes to the env file', () => {
     const reads = [
       'REDIS_HOST',
       'REDIS_PORT',
@@ -105,20 +105,18 @@ describe('the connection settings under the names the code reads', () => {
       'DATABASE_URL',
       'DB_HOST',
       'PGUSER',
+      'PGPASSWORD',
       'SECRET_KEY',
     ].map((name) => ({ name, source: 'app.py:1' }));
     const redis = codeEnvironment('redis', reads);
-    assert.deepEqual(redis.environment, {
-      REDIS_HOST: 'redis',
-      REDIS_PORT: '6379',
-      CELERY_BROKER_URL: 'redis://redis:6379/0',
-      CELERY_RESULT_BACKEND: 'redis://redis:6379/0',
-      REDIS_ADDR: 'redis:6379',
+    assert.deepEqual(redis.environment, { REDIS_HOST: 'redis', REDIS_PORT: '6379', REDIS_ADDR: 'redis:6379' });
+    assert.deepEqual(redis.secretEnvironment, {
+      CELERY_BROKER_URL: 'redis://:{password}@redis:6379/0',
+      CELERY_RESULT_BACKEND: 'redis://:{password}@redis:6379/0',
     });
     assert.equal(redis.facts[0].label, 'environment');
-    assert.equal(redis.warnings.length, 0);
     const pg = codeEnvironment('postgres', reads);
     assert.deepEqual(pg.environment, { DB_HOST: 'db', PGUSER: 'app' });
-    assert.match(pg.warnings[0], /^DATABASE_URL \(app\.py:1\) is a PostgreSQL URL with the password in it/);
+    assert.deepEqual(pg.secretEnvironment, { DATABASE_URL: 'postgresql://app:{password}@db:5432/app', PGPASSWORD: '{password}' });
   });
 });

@@ -55,13 +55,20 @@ describe('compose model', () => {
     const backing = parseBacking('postgres,redis').map(backingService);
     const web = withBacking(spec('web', 3000), backing);
     assert.deepEqual(web.dependsOn, ['db', 'redis']);
-    assert.equal(web.environment.REDIS_URL, 'redis://redis:6379/0');
+    // REDIS_URL holds Redis's password: it is no compose.yaml setting (the service's env file has it).
+    assert.equal(web.environment.REDIS_URL, undefined);
+    assert.deepEqual(backing[1].client.secretEnvironment, { REDIS_URL: 'redis://:{password}@redis:6379/0' });
     const text = mergeCompose(undefined, 'compose.yaml', 'shop', [web], backing).text;
     const twice = mergeCompose(text, 'compose.yaml', 'shop', [withBacking(spec('api', 8080), backing)], backing).text;
     const compose = parse(twice);
     assert.deepEqual(Object.keys(compose.services), ['db', 'redis', 'web', 'api']);
     assert.deepEqual(compose.services.api.depends_on.db, { condition: 'service_healthy' });
     assert.deepEqual(compose.secrets.db_password, { file: './secrets/db_password.txt' });
+    // Redis asks for a password: its redis.conf (requirepass) is a secret, read as its config file.
+    assert.deepEqual(compose.secrets.redis_conf, { file: './secrets/redis.conf' });
+    assert.deepEqual(compose.services.redis.command, ['redis-server', '/run/secrets/redis_conf']);
+    assert.deepEqual(compose.services.redis.secrets, ['redis_conf']);
+    assert.equal(compose.services.redis.healthcheck.test[0], 'CMD-SHELL');
     assert.deepEqual(Object.keys(compose.volumes), ['db-data', 'redis-data']);
     assert.deepEqual(compose.services.db.volumes, ['db-data:/var/lib/postgresql']);
     assert.deepEqual(compose.services.api.secrets, ['app_secret', 'db_password']);
