@@ -47,6 +47,8 @@ export interface ServiceSpec {
   workers?: WorkerSpec[];
   /** A git-ignored env file with the settings that hold a password (REDIS_URL, DATABASE_URL), e.g. `./secrets/api.env`. */
   envFile?: string;
+  /** The names that env file sets: an `environment` entry of the same name (an older run's) would override it. */
+  envFileKeys?: string[];
 }
 
 /** A worker: a compose service from its web service's image, with its own command and no port. */
@@ -163,7 +165,7 @@ const keyOf = (pair: Pair) => String(isScalar(pair.key) ? pair.key.value : pair.
  * labels, command...), the generated keys get the generated values, and the maps and lists both write
  * (environment, depends_on, labels, the build, secrets) keep the user's entries beside the generated ones.
  */
-function mergeService(doc: Document, previous: YAMLMap, generated: Record<string, unknown>): YAMLMap {
+function mergeService(doc: Document, previous: YAMLMap, generated: Record<string, unknown>, dropEnv: string[] = []): YAMLMap {
   const merged = doc.createNode({}) as YAMLMap;
   merged.commentBefore = previous.commentBefore;
   const done = new Set<string>();
@@ -174,7 +176,10 @@ function mergeService(doc: Document, previous: YAMLMap, generated: Record<string
       continue;
     }
     done.add(key);
-    const value = doc.createNode(mergeValue(key, (pair.value as { toJSON?: () => unknown })?.toJSON?.() ?? pair.value, generated[key]));
+    let user = (pair.value as { toJSON?: () => unknown })?.toJSON?.() ?? pair.value;
+    // A setting the env file now holds (REDIS_URL with Redis's password) leaves `environment`, which would win.
+    if (key === 'environment' && dropEnv.length) user = withoutKeys(user, dropEnv);
+    const value = doc.createNode(mergeValue(key, user, generated[key]));
     merged.items.push(doc.createPair(pair.key, value) as Pair);
   }
   for (const [key, value] of Object.entries(generated)) if (!done.has(key)) merged.set(key, doc.createNode(value));
@@ -183,6 +188,13 @@ function mergeService(doc: Document, previous: YAMLMap, generated: Record<string
 
 type Plain = Record<string, unknown>;
 const isPlainMap = (value: unknown): value is Plain => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** An environment (map or `KEY=value` list) without the given names. */
+function withoutKeys(environment: unknown, names: string[]): unknown {
+  if (Array.isArray(environment)) return environment.filter((item) => !names.includes(String(item).split('=')[0]));
+  if (isPlainMap(environment)) return Object.fromEntries(Object.entries(environment).filter(([k]) => !names.includes(k)));
+  return environment;
+}
 
 function mergeValue(key: string, user: unknown, generated: unknown): unknown {
   if (key === 'build' && isPlainMap(user) && isPlainMap(generated)) {
@@ -286,7 +298,7 @@ export function mergeCompose(
       const target = buildOf(previous)?.target;
       if (target !== undefined && target !== 'runtime')
         notes.push(`build target runtime <- generated Dockerfile (was ${target} in ${file} services.${spec.name})`);
-      node = mergeService(doc, previous, serviceMapping(spec));
+      node = mergeService(doc, previous, serviceMapping(spec), spec.envFileKeys);
       if (JSON.stringify(previous.toJSON()) !== JSON.stringify(node.toJSON())) replaced.push(spec.name);
     }
     if (spec.imageInit) {
@@ -298,7 +310,8 @@ export function mergeCompose(
       const name = workerServiceName(spec.name, worker.name);
       const mapping = workerMapping(spec, worker);
       const before = services.get(name, true);
-      const workerNode = before && isMap(before) ? mergeService(doc, before, mapping) : (doc.createNode(mapping) as YAMLMap);
+      const workerNode =
+        before && isMap(before) ? mergeService(doc, before, mapping, spec.envFileKeys) : (doc.createNode(mapping) as YAMLMap);
       if (before && isMap(before) && JSON.stringify(before.toJSON()) !== JSON.stringify(workerNode.toJSON())) replaced.push(name);
       if (!worker.healthcheck)
         (workerNode.get('healthcheck', true) as { commentBefore?: string }).commentBefore =

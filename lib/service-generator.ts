@@ -450,7 +450,7 @@ export abstract class ServiceGenerator extends Generator<Record<string, unknown>
     const withCode: ServiceSpec = {
       ...used,
       environment: { ...used.environment, ...resolved.environment },
-      ...(envFile ? { envFile: `./${envFile}` } : {}),
+      ...(envFile ? { envFile: `./${envFile}`, envFileKeys: secretEnv.map(([name]) => name) } : {}),
     };
     const compose = mergeCompose(existing ?? undefined, relative(root, composePath), projectName, [withCode], backing);
     for (const move of compose.moved) this.log(`  host port ${move}: another service in compose.yaml publishes it`);

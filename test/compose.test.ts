@@ -133,3 +133,15 @@ describe('compose model', () => {
     assert.deepEqual(parseBacking('none'), []);
   });
 });
+
+describe('settings that moved to the env file', () => {
+  it("drops an older run's REDIS_URL from environment (it would override the env file's, which has the password)", () => {
+    const backing = parseBacking('redis').map(backingService);
+    const older = `services:\n  web:\n    build: .\n    environment:\n      REDIS_URL: redis://redis:6379/0\n      TEAM_FLAG: "1"\n`;
+    const web = { ...withBacking(spec('web', 3000), backing), envFile: './secrets/web.env', envFileKeys: ['REDIS_URL'] };
+    const merged = parse(mergeCompose(older, 'compose.yaml', 'shop', [web], backing).text);
+    assert.equal(merged.services.web.environment.REDIS_URL, undefined);
+    assert.equal(merged.services.web.environment.TEAM_FLAG, '1');
+    assert.deepEqual(merged.services.web.env_file, ['./secrets/web.env']);
+  });
+});
