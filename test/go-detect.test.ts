@@ -181,6 +181,13 @@ describe('go port, healthcheck and assets', () => {
         'package main\n\nimport (\n\t"net/http"\n\t"github.com/urfave/cli/v2"\n)\n\nfunc main() {\n\tapp := &cli.App{Flags: []cli.Flag{&cli.StringFlag{Name: "server"}}, Commands: []*cli.Command{{Name: "version"}, {Name: "web", Action: func(*cli.Context) error { return http.ListenAndServe(":8080", nil) }}}}\n\t_ = app\n}\n',
     });
     assert.equal(detectServe(urfave, '.').subcommand?.value, 'web');
+    // A deprecated alias is passed over for the command it names.
+    const aliased = memoryProject({
+      'go.mod': mod(),
+      'main.go':
+        'package main\n\nimport (\n\t"net/http"\n\t"github.com/spf13/cobra"\n)\n\nvar serve = &cobra.Command{\n\tUse: "serve",\n\tDeprecated: "use server instead",\n}\n\nvar server = &cobra.Command{\n\tUse: "server",\n\tRun: func(*cobra.Command, []string) { http.ListenAndServe(":8080", nil) },\n}\n',
+    });
+    assert.equal(detectServe(aliased, '.').subcommand?.value, 'server');
     // A plain server has none.
     assert.equal(detectServe(memoryProject({ 'go.mod': mod(), 'main.go': MAIN }), '.').subcommand, undefined);
   });
