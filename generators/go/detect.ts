@@ -96,7 +96,7 @@ function serveSubcommand(texts: Texts): Fact<string> | undefined {
     const decl = cobra ? /&cobra\.Command\{[^}]*?\bUse:\s*"(\w[\w-]*)/g : /\bName:\s*"(\w[\w-]*)"/g;
     const isFlag = (at: number) => /Flag\{[^}]*$/.test(code.slice(Math.max(0, at - 120), at));
     // A deprecated alias (`Deprecated: "use server instead"`) is not the one to run.
-    const deprecated = (at: number) => /^[^]*?\bDeprecated:\s*"/.test(code.slice(at, code.indexOf('\n}', at) + 1 || undefined));
+    const deprecated = (at: number) => /\bDeprecated:\s*"/.test(code.slice(at, code.indexOf('\n}', at) + 1 || undefined));
     for (const m of code.matchAll(decl))
       if (SERVE_COMMANDS.includes(m[1]) && (cobra || !isFlag(m.index ?? 0)) && !deprecated(m.index ?? 0))
         found.push({
