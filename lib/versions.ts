@@ -241,6 +241,13 @@ export const PYTHON_BOUNDS: PackageBound[] = [
     display: 'psycopg2-binary',
     lines: { '2.8': '3.9', '2.9.0': '3.10', '2.9.5': '3.11', '2.9.9': '3.12', '2.9.10': '3.13', '2.9.11': '3.14' },
   },
+  // https://docs.celeryq.dev/en/stable/history/ ("What's new" per release: 4.4: 3.5-3.8; 5.0-5.1: 3.6-3.9;
+  // 5.2: 3.7-3.11 (its CLI calls entry_points().get, gone in Python 3.12); 5.3-5.4: 3.8-3.12; 5.5: 3.8-3.13)
+  {
+    package: 'celery',
+    display: 'Celery',
+    lines: { '4.4': '3.8', '5.0': '3.9', '5.1': '3.9', '5.2': '3.11', '5.3': '3.12', '5.4': '3.12', '5.5': '3.13' },
+  },
   // https://github.com/pydantic/pydantic-core/releases (binary wheels: 3.12 from 2.10, 3.13 from 2.20, 3.14 from 2.35)
   {
     package: 'pydantic-core',

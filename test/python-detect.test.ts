@@ -330,6 +330,15 @@ describe('python version bounded by pinned packages', () => {
     assert.equal(pythonBoundOf('django', '3.2.25')?.max, '3.10');
     assert.equal(pythonBoundOf('django', '7.0'), undefined);
     assert.equal(pythonBoundOf('flask', '1.0'), undefined);
+    // Celery 5.2's CLI fails on Python 3.12 (entry_points().get): a pinned 5.2.7 bounds the image at 3.11.
+    assert.equal(pythonBoundOf('celery', '5.2.7')?.max, '3.11');
+    assert.equal(pythonBoundOf('celery', '4.4.1')?.max, '3.8');
+    assert.equal(pythonBoundOf('celery', '5.6.3'), undefined);
+    const pinned = detectPython(
+      memoryProject({ 'requirements.txt': 'celery==5.2.7\nfastapi==0.95.0\nuvicorn==0.21.1\n', 'main.py': fastapiApp }),
+    );
+    assert.equal(pinned.python.value.tag, '3.11');
+    assert.equal(pinned.python.source, 'requirements.txt:1 Celery==5.2.7');
   });
 });
 
