@@ -11,7 +11,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { dirname, join, posix, relative, resolve } from 'node:path';
 import { parse } from 'yaml';
-import { processUids, secretInImage, writeSecrets } from '../e2e/lib/checks.ts';
+import { composeRowUp, processUids, secretInImage, writeSecrets } from '../e2e/lib/checks.ts';
 import { BUILDER, baseImages, DOCKER, docker, ensureImages, sh, tail } from '../e2e/lib/docker.ts';
 import { BIN, ROOT } from '../test/helpers/fixtures.ts';
 import { checkExpectation, compare, type Expectation, parseFacts, type ServiceResult, tally, type WrittenService } from './lib.ts';
@@ -262,12 +262,7 @@ async function runStack(dir: string, compose: ComposeFile, at: string): Promise<
     const ps = await composeCmd(['ps', '--all', '--format', '{{.Service}} {{.Health}} {{.State}}']);
     const rows = ps.out.trim().split('\n').filter(Boolean);
     const total = Object.keys(compose.services ?? {}).length;
-    // A service whose check compose.yaml turns off (a worker without a ping) counts when it is running.
-    const unchecked = new Set(Object.entries(compose.services ?? {}).flatMap(([name, s]) => (s.healthcheck?.disable ? [name] : [])));
-    const isUp = (r: string) => {
-      const [service, health, state] = r.split(' ');
-      return health === 'healthy' || (unchecked.has(service) && !health && state === 'running');
-    };
+    const isUp = (r: string) => composeRowUp(r, compose.services ?? {});
     const healthy = rows.filter(isUp).length;
     result.healthy = `${healthy}/${total}`;
     if (up.code !== 0) {

@@ -24,7 +24,7 @@ import {
   listFiles,
 } from '../test/helpers/fixtures.ts';
 import { finalUser } from '../test/helpers/rules.ts';
-import { containerPort, httpGet, processUids, secretInImage, waitHealthy, writeSecrets } from './lib/checks.ts';
+import { composeRowUp, containerPort, httpGet, processUids, secretInImage, waitHealthy, writeSecrets } from './lib/checks.ts';
 import {
   BUILDER,
   baseImages,
@@ -389,12 +389,11 @@ async function runStack(fixture: AppFixture): Promise<CaseResult> {
     const ps = await compose(['ps', '--all', '--format', '{{.Service}} {{.Health}} {{.State}}']);
     const rows = ps.out.trim().split('\n').filter(Boolean);
     const services = Object.keys(composed.services).length;
-    // A worker whose check compose.yaml turns off (it answers no ping) counts when it is running.
-    const isUp = (row: string) => {
-      const [service, health, state] = row.split(' ');
-      return health === 'healthy' || (composed.services[service]?.healthcheck?.disable === true && !health && state === 'running');
-    };
-    add('compose up --wait: all healthy', up.code === 0 && rows.length >= services && rows.every(isUp), rows.join('; '));
+    add(
+      'compose up --wait: all healthy',
+      up.code === 0 && rows.length >= services && rows.every((row) => composeRowUp(row, composed.services)),
+      rows.join('; '),
+    );
     if (up.code !== 0) result.log = tail(`${up.out}\n${(await compose(['logs', '--tail', '20'])).out}`, 40);
     const down = await compose(['down', '--volumes', '--remove-orphans', '--timeout', '10']);
     const left = await docker(['ps', '--all', '--quiet', '--filter', `label=com.docker.compose.project=${project}`]);

@@ -76,3 +76,12 @@ export async function secretInImage(tag: string, secret: string): Promise<string
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/**
+ * A `docker compose ps --format '{{.Service}} {{.Health}} {{.State}}'` row that is up: healthy, or (for a
+ * service whose check compose.yaml turns off, a worker without a ping) running.
+ */
+export function composeRowUp(row: string, services: Record<string, { healthcheck?: { disable?: boolean } } | undefined>): boolean {
+  const [service, health, state] = row.split(' ');
+  return health === 'healthy' || (services[service]?.healthcheck?.disable === true && !health && state === 'running');
+}
