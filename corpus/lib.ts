@@ -113,6 +113,8 @@ export interface WrittenService {
   mounts: string[];
   /** The runtime stage's WORKDIR. */
   workdir?: string;
+  /** Whether the generator wrote its Dockerfile (a repository's own service beside it may build the same folder). */
+  generated?: boolean;
   ports: string[];
 }
 
@@ -178,7 +180,8 @@ export function compare(expect: Expectation, input: CompareInput): ServiceResult
       if (block) usedBlocks.add(block);
     }
     const generated = svc.kind === 'worker' ? worker !== undefined : block !== undefined && compose.length > 0;
-    const own = svc.kind === 'worker' ? worker : (compose.find((w) => w.ports.length > 0) ?? compose[0]);
+    const served = (list: WrittenService[]) => list.find((w) => w.ports.length > 0) ?? list[0];
+    const own = svc.kind === 'worker' ? worker : (served(compose.filter((w) => w.generated)) ?? served(compose));
     const facts: FactResult[] = [];
     for (const name of FACT_NAMES) {
       const exp = svc.facts[name];

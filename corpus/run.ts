@@ -13,6 +13,8 @@ import { dirname, join, posix, relative, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { composeRowUp, processUids, secretInImage, writeSecrets } from '../e2e/lib/checks.ts';
 import { BUILDER, baseImages, DOCKER, docker, ensureImages, sh, tail } from '../e2e/lib/docker.ts';
+import { composeFileIn } from '../lib/compose.ts';
+import { isGeneratedDockerfile } from '../lib/readme.ts';
 import { BIN, ROOT } from '../test/helpers/fixtures.ts';
 import { checkExpectation, compare, type Expectation, parseFacts, type ServiceResult, tally, type WrittenService } from './lib.ts';
 
@@ -162,7 +164,10 @@ type ComposeFile = {
 };
 
 function readCompose(root: string): ComposeFile | undefined {
-  const file = join(root, 'compose.yaml');
+  const file = join(
+    root,
+    composeFileIn((name) => existsSync(join(root, name))),
+  );
   if (!existsSync(file)) return undefined;
   try {
     return parse(readFileSync(file, 'utf8')) as ComposeFile;
@@ -178,6 +183,7 @@ function writtenServices(root: string, compose: ComposeFile | undefined): Writte
     let context: string | undefined;
     let buildContext: string | undefined;
     let workdir: string | undefined;
+    let generated = false;
     if (build) {
       const dockerfile = resolve(root, build.context ?? '.', build.dockerfile ?? 'Dockerfile');
       context = relative(root, dirname(dockerfile)) || '.';
@@ -185,6 +191,7 @@ function writtenServices(root: string, compose: ComposeFile | undefined): Writte
       const text = existsSync(dockerfile) ? readFileSync(dockerfile, 'utf8') : '';
       const lastStage = text.split(/^FROM /m).at(-1) ?? '';
       workdir = [...lastStage.matchAll(/^WORKDIR (\S+)/gm)].at(-1)?.[1];
+      generated = isGeneratedDockerfile(text);
     }
     const tmpfs = typeof svc.tmpfs === 'string' ? [svc.tmpfs] : (svc.tmpfs ?? []);
     const volumes = (svc.volumes ?? []).map((v) => (typeof v === 'string' ? (v.split(':')[1] ?? v) : (v.target ?? '')));
@@ -197,6 +204,7 @@ function writtenServices(root: string, compose: ComposeFile | undefined): Writte
       dependsOn: Array.isArray(svc.depends_on) ? svc.depends_on : Object.keys(svc.depends_on ?? {}),
       mounts: [...volumes, ...tmpfs.map((t) => t.split(':')[0])].filter(Boolean),
       workdir,
+      generated,
       ports: (svc.ports ?? []).map(String),
     };
   });
@@ -241,7 +249,7 @@ async function runStack(dir: string, compose: ComposeFile, at: string): Promise<
       return `  ${name}:\n    ports: !override\n${targets.map((t) => `      - "127.0.0.1::${t}"`).join('\n')}\n`;
     });
   writeFileSync(join(dir, 'compose.corpus.yaml'), `services:\n${override.join('') || '  {}\n'}`);
-  const files = ['-f', 'compose.yaml', ...(override.length ? ['-f', 'compose.corpus.yaml'] : [])];
+  const files = ['-f', composeFileIn((name) => existsSync(join(dir, name))), ...(override.length ? ['-f', 'compose.corpus.yaml'] : [])];
   const composeCmd = (cmdArgs: string[], timeoutMs = 30 * 60_000) =>
     sh(DOCKER, ['compose', '--project-name', project, ...files, ...cmdArgs], { cwd: dir, timeoutMs, env: { BUILDX_BUILDER: BUILDER } });
   try {

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { parse } from 'yaml';
 import { detectGo } from '../generators/go/detect.ts';
+import { composeFileIn } from '../lib/compose.ts';
 import { findGoWork } from '../lib/go-work.ts';
 import { memberClosure, readWorkspace } from '../lib/js-workspace.ts';
 import { diskProject } from '../lib/project.ts';
@@ -135,10 +136,10 @@ async function runCase(combination: Combination, full: boolean): Promise<CaseRes
 
     // Run it as compose would: read-only root, tmpfs /tmp, named volumes, no capabilities, no new privileges.
     const port = containerPort(dockerfile);
-    const tmpfs = (readFileSync(join(dir, 'compose.yaml'), 'utf8').match(/^ {6}- (\/\S+)$/gm) ?? []).map((l) => l.trim().slice(2));
+    const tmpfs = (composeText(dir).match(/^ {6}- (\/\S+)$/gm) ?? []).map((l) => l.trim().slice(2));
     // Named volumes compose.yaml mounts (data the service writes), one per case: an empty volume takes the
     // owner of the folder the image has at that path, as in Compose.
-    const composed = parse(readFileSync(join(dir, 'compose.yaml'), 'utf8')) as {
+    const composed = parse(composeText(dir)) as {
       services?: Record<string, { build?: unknown; volumes?: string[] }>;
     };
     // The built services' own volumes (not a backing service's, such as db-data).
@@ -353,6 +354,16 @@ async function crossBuild(dir: string, platform: string, secrets: Record<string,
   }
 }
 
+/** The text of the compose file `docker compose` reads in a folder. */
+const composeText = (dir: string) =>
+  readFileSync(
+    join(
+      dir,
+      composeFileIn((name) => existsSync(join(dir, name))),
+    ),
+    'utf8',
+  );
+
 /** App fixtures whose fixture.json asks for `"e2e": {"composeUp": true}`. */
 const stacks = (): AppFixture[] => appFixtures().filter((f) => f.e2e.composeUp && (!only || only.some((o) => stackId(f).includes(o))));
 const stackId = (fixture: AppFixture) => `app/${fixture.name} compose up`;
@@ -374,7 +385,7 @@ async function runStack(fixture: AppFixture): Promise<CaseResult> {
     if (secretsMode !== undefined) add('secrets/ private (0700)', secretsMode === 0o700, secretsMode.toString(8));
     const dockerfiles = (await sh('find', [dir, '-name', 'Dockerfile', '-not', '-path', '*/node_modules/*'])).out.trim().split('\n');
     // Base images of every Dockerfile, and the images of services that are not built (PostgreSQL, Redis).
-    const composed = parse(readFileSync(join(dir, 'compose.yaml'), 'utf8')) as {
+    const composed = parse(composeText(dir)) as {
       services: Record<string, { image?: string; build?: unknown; healthcheck?: { disable?: boolean } }>;
     };
     const pulled = Object.values(composed.services).flatMap((svc) => (svc.build || !svc.image ? [] : [svc.image]));

@@ -2,6 +2,8 @@
 // healthcheck and a named volume; the database password is a Compose secret in a git-ignored file.
 // The app services depend on them (`condition: service_healthy`) and read the connection settings from
 // the environment and /run/secrets.
+import { parse as parseYaml } from 'yaml';
+import type { DetectedKind } from './backing-detect.ts';
 import type { ComposeSecret } from './compose.ts';
 import { InputError } from './errors.ts';
 import type { FactLine } from './facts.ts';
@@ -186,4 +188,63 @@ export function codeEnvironment(
     }
   }
   return { environment, secretEnvironment, facts };
+}
+
+/** A backing service the repository's own compose file runs from an image: the app uses it, none is added. */
+export interface ExistingBacking {
+  kind: DetectedKind;
+  /** Its compose service name (`db`, `mongo`). */
+  name: string;
+  image: string;
+  /** Whether it has a healthcheck: the app then waits for it to be healthy, else for it to start. */
+  healthcheck: boolean;
+  /** `docker-compose.yml services.db (postgres:15)` */
+  source: string;
+}
+
+/** Image names per kind, official or not (`mysql/mysql-server`, `bitnami/redis`, `postgis/postgis`). */
+const IMAGE_KINDS: Array<[RegExp, DetectedKind]> = [
+  [/(^|\/)(postgres(ql)?|postgis|timescaledb[\w-]*)(:|@|$)/, 'postgres'],
+  [/(^|\/)(mysql(-server)?|mariadb)(:|@|$)/, 'mysql'],
+  [/(^|\/)(redis(-stack)?(-server)?|valkey)(:|@|$)/, 'redis'],
+  [/(^|\/)mongo(db)?(:|@|$)/, 'mongo'],
+  [/(^|\/)rabbitmq(:|@|$)/, 'rabbitmq'],
+];
+
+/**
+ * The backing services a compose file already runs (services with an image and no build), but the ones an
+ * earlier run of this generator wrote (its name, and its password secret): those are this run's to update.
+ */
+export function composeBacking(text: string | undefined, file: string): ExistingBacking[] {
+  if (!text?.trim()) return [];
+  let doc: unknown;
+  try {
+    doc = parseYaml(text);
+  } catch {
+    return []; // mergeCompose reports the file's YAML error
+  }
+  const services = (doc as { services?: Record<string, unknown> } | null)?.services;
+  if (!services || typeof services !== 'object') return [];
+  const out: ExistingBacking[] = [];
+  for (const [name, value] of Object.entries(services)) {
+    const service = (value ?? {}) as { image?: unknown; build?: unknown; secrets?: unknown; healthcheck?: { disable?: boolean } };
+    if (service.build !== undefined || typeof service.image !== 'string') continue;
+    const image = service.image;
+    const kind = IMAGE_KINDS.find(([re]) => re.test(image.toLowerCase()))?.[1];
+    if (!kind) continue;
+    if ((BACKING_KINDS as readonly string[]).includes(kind)) {
+      const ours = backingService(kind as BackingKind);
+      const secrets = Array.isArray(service.secrets) ? service.secrets.map((s) => (typeof s === 'object' ? s?.source : s)) : [];
+      if (name === ours.name && ours.secrets.every((s) => secrets.includes(s.name))) continue;
+    }
+    if (out.some((b) => b.kind === kind)) continue;
+    out.push({
+      kind,
+      name,
+      image,
+      healthcheck: !!service.healthcheck && !service.healthcheck.disable,
+      source: `${file} services.${name} (${image})`,
+    });
+  }
+  return out;
 }

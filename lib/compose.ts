@@ -1,7 +1,7 @@
 // The compose model: services this project owns, merged into compose.yaml with the yaml library's
 // Document API so that comments, other services and user edits survive.
 import { posix } from 'node:path';
-import { type Document, isMap, isScalar, isSeq, type Pair, parseDocument, type YAMLMap } from 'yaml';
+import { type Document, isMap, isNode, isScalar, isSeq, type Pair, parseDocument, type YAMLMap } from 'yaml';
 import type { BackingService } from './backing.ts';
 import { InputError } from './errors.ts';
 import { composeHealthcheck, type Healthcheck } from './healthcheck.ts';
@@ -41,6 +41,8 @@ export interface ServiceSpec {
   imageInit?: string;
   /** Backing services it waits for (healthy) before it starts. */
   dependsOn?: string[];
+  /** The repository's own backing services it uses (in its compose file), each with the condition it can wait for. */
+  waitsFor?: Record<string, 'service_started' | 'service_healthy'>;
   /** The port published on the host (default: `port`); set by mergeCompose when another service has it. */
   hostPort?: number;
   /** Processes run from the same image beside the server (a Procfile `worker:` line, a Celery app). */
@@ -113,8 +115,13 @@ export function serviceMapping(spec: ServiceSpec): Record<string, unknown> {
     ...(Object.keys(spec.environment).length ? { environment: spec.environment } : {}),
     ...(spec.envFile ? { env_file: [spec.envFile] } : {}),
     ...(spec.runtimeSecrets.length ? { secrets: spec.runtimeSecrets.map((s) => s.name) } : {}),
-    ...(spec.dependsOn?.length
-      ? { depends_on: Object.fromEntries(spec.dependsOn.map((name) => [name, { condition: 'service_healthy' }])) }
+    ...(spec.dependsOn?.length || Object.keys(spec.waitsFor ?? {}).length
+      ? {
+          depends_on: {
+            ...Object.fromEntries(Object.entries(spec.waitsFor ?? {}).map(([name, condition]) => [name, { condition }])),
+            ...Object.fromEntries((spec.dependsOn ?? []).map((name) => [name, { condition: 'service_healthy' }])),
+          },
+        }
       : {}),
     healthcheck: composeHealthcheck(spec.healthcheck),
     init: spec.init,
@@ -140,8 +147,22 @@ export interface ComposeUpdate {
   notes: string[];
 }
 
+/** The file names `docker compose` reads in a folder, in its order of preference (it uses the first it finds). */
+export const COMPOSE_FILES = ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml'] as const;
+
+/** The compose file of a folder: the one `docker compose` would read there, else a new compose.yaml. */
+export function composeFileIn(exists: (name: string) => boolean): string {
+  return COMPOSE_FILES.find((name) => exists(name)) ?? 'compose.yaml';
+}
+
+/**
+ * Where every generated runtime stage keeps the app (WORKDIR /app, or a workspace member's folder below it):
+ * a bind mount or anonymous volume there hides the image's own files.
+ */
+const IMAGE_APP_DIR = '/app';
+
 /** The Dockerfile a compose service builds, as `context/dockerfile` (normalized), and its target; none without `build`. */
-function buildOf(service: unknown): { dockerfile: string; target?: string } | undefined {
+function buildOf(service: unknown): { context: string; dockerfile: string; custom: boolean; target?: string } | undefined {
   if (!isMap(service)) return undefined;
   const build = service.get('build');
   let context: unknown = build;
@@ -153,12 +174,91 @@ function buildOf(service: unknown): { dockerfile: string; target?: string } | un
     target = build.get('target');
   } else if (typeof build !== 'string') return undefined;
   return {
+    context: posix.normalize(String(context)).replace(/\/$/, '') || '.',
     dockerfile: posix.normalize(posix.join(String(context), String(dockerfile ?? 'Dockerfile'))),
+    custom: dockerfile !== undefined && posix.normalize(String(dockerfile)) !== 'Dockerfile',
     target: target === undefined ? undefined : String(target),
   };
 }
 
+/**
+ * A service the repository wrote for development, adopted as the generated one: the keys that would undo the
+ * image go, each said in a note. `command`/`entrypoint` replace the server the image's CMD runs (a dev server,
+ * a wait script the image lacks); the source tree mounted over the image (`.:/app`, `./app:/usr/src/app`), a
+ * bind over the app folder, or an anonymous volume in it (`/app/node_modules`) hides the built code; an `env_file` that is not there stops `docker compose up`, so it
+ * becomes optional. Everything else (data mounts, networks, links, labels, their environment) stays.
+ */
+function adoptService(
+  doc: Document,
+  service: YAMLMap,
+  name: string,
+  context: string,
+  file: string,
+  exists: (path: string) => boolean,
+): string[] {
+  const notes: string[] = [];
+  const where = `${file} services.${name}`;
+  for (const key of ['command', 'entrypoint']) {
+    const value = service.get(key, true);
+    if (value === undefined) continue;
+    const json = plain(doc, value);
+    const text = Array.isArray(json) ? json.join(' ') : String(json);
+    service.delete(key);
+    notes.push(`dropped ${where}.${key} (${text}): the image's CMD runs the server`);
+  }
+  const volumes = service.get('volumes', true);
+  if (isSeq(volumes)) {
+    volumes.items = volumes.items.filter((item) => {
+      const json = plain(doc, item);
+      const entry = isPlainMap(json)
+        ? { source: json.source === undefined ? undefined : String(json.source), target: String(json.target ?? '') }
+        : mountOf(String(json));
+      const target = posix.normalize(entry.target).replace(/\/$/, '');
+      const inApp = target === IMAGE_APP_DIR || target.startsWith(`${IMAGE_APP_DIR}/`);
+      // The source tree (the build context) mounted anywhere, or an anonymous volume in the app folder
+      // (`/app/node_modules`); a data folder (`./data:/app/data`) and a named volume stay.
+      const source = entry.source === undefined ? undefined : posix.normalize(entry.source).replace(/\/$/, '') || '.';
+      const sourceTree = source !== undefined && source === context;
+      if (!(sourceTree || (entry.source === undefined && inApp) || (source !== undefined && target === IMAGE_APP_DIR))) return true;
+      notes.push(
+        `dropped ${where}.volumes ${entry.source === undefined ? entry.target : `${entry.source}:${entry.target}`}: ${sourceTree ? 'the source tree over the built image' : `it hides the image's ${target}`}`,
+      );
+      return false;
+    });
+    if (!volumes.items.length) service.delete('volumes');
+  }
+  const envFiles = service.get('env_file', true);
+  const entries = isSeq(envFiles) ? envFiles.items : envFiles === undefined ? [] : [envFiles];
+  const optional = entries.flatMap((item) => {
+    const json = plain(doc, item);
+    return typeof json === 'string' && !exists(json) ? [json] : [];
+  });
+  if (optional.length) {
+    const list = entries.map((item) => {
+      const json = plain(doc, item);
+      return typeof json === 'string' && optional.includes(json) ? { path: json, required: false } : json;
+    });
+    service.set('env_file', doc.createNode(list));
+    for (const path of optional) notes.push(`optional env_file ${path} <- ${where} (not in the repository: required: false)`);
+  }
+  return notes;
+}
+
+/** A short-syntax mount `source:target[:mode]` (an anonymous volume has only a target). */
+function mountOf(text: string): { source?: string; target: string } {
+  const parts = text.split(':');
+  if (parts.length === 1) return { target: parts[0] };
+  if (parts.length >= 3 && /^(ro|rw|z|Z|cached|delegated|consistent|nocopy)(,.*)?$/.test(parts[parts.length - 1]))
+    return { source: parts.slice(0, -2).join(':'), target: parts[parts.length - 2] };
+  return { source: parts.slice(0, -1).join(':'), target: parts[parts.length - 1] };
+}
+
 const keyOf = (pair: Pair) => String(isScalar(pair.key) ? pair.key.value : pair.key);
+
+/** A node's plain value, its aliases (`*env`, `<<: *app`) resolved against the document. */
+function plain(doc: Document, node: unknown): unknown {
+  return isNode(node) ? node.toJS(doc) : node;
+}
 
 /**
  * The generated service merged into an existing one, in place: the user's keys and their order stay (volumes,
@@ -168,6 +268,8 @@ const keyOf = (pair: Pair) => String(isScalar(pair.key) ? pair.key.value : pair.
 function mergeService(doc: Document, previous: YAMLMap, generated: Record<string, unknown>, dropEnv: string[] = []): YAMLMap {
   const merged = doc.createNode({}) as YAMLMap;
   merged.commentBefore = previous.commentBefore;
+  // Other services that merge this one (`<<: *app`) keep finding it.
+  if (previous.anchor) merged.anchor = previous.anchor;
   const done = new Set<string>();
   for (const pair of previous.items) {
     const key = keyOf(pair);
@@ -176,10 +278,13 @@ function mergeService(doc: Document, previous: YAMLMap, generated: Record<string
       continue;
     }
     done.add(key);
-    let user = (pair.value as { toJSON?: () => unknown })?.toJSON?.() ?? pair.value;
+    let user = plain(doc, pair.value);
     // A setting the env file now holds (REDIS_URL with Redis's password) leaves `environment`, which would win.
     if (key === 'environment' && dropEnv.length) user = withoutKeys(user, dropEnv);
     const value = doc.createNode(mergeValue(key, user, generated[key]));
+    // A value other services alias (`environment: &env`) keeps its anchor.
+    const anchor = (pair.value as { anchor?: string } | null)?.anchor;
+    if (anchor && isNode(value)) value.anchor = anchor;
     merged.items.push(doc.createPair(pair.key, value) as Pair);
   }
   for (const [key, value] of Object.entries(generated)) if (!done.has(key)) merged.set(key, doc.createNode(value));
@@ -202,6 +307,12 @@ function mergeValue(key: string, user: unknown, generated: unknown): unknown {
     return { ...user, ...generated, ...(secrets ? { secrets } : {}) };
   }
   if (key === 'secrets') return mergeList(user, generated);
+  // The user's mounts (data folders) stay beside the generated named volumes; one at the same target is replaced.
+  if (key === 'volumes' && Array.isArray(user) && Array.isArray(generated)) {
+    const targetOf = (item: unknown) => (isPlainMap(item) ? String(item.target) : mountOf(String(item)).target);
+    const targets = new Set(generated.map(targetOf));
+    return [...user.filter((item) => !targets.has(targetOf(item))), ...generated];
+  }
   if (['environment', 'depends_on', 'labels'].includes(key)) {
     if (isPlainMap(user) && isPlainMap(generated)) return { ...user, ...generated };
     // The list forms: `- KEY=value` (environment, labels), `- db` (depends_on).
@@ -253,6 +364,8 @@ export function mergeCompose(
   projectName: string,
   specs: ServiceSpec[],
   backing: BackingService[] = [],
+  /** Whether a file (relative to the compose file's folder) exists: an adopted service's missing env_file becomes optional. */
+  exists: (path: string) => boolean = () => true,
 ): ComposeUpdate {
   let doc: Document;
   if (existing?.trim()) {
@@ -262,7 +375,17 @@ export function mergeCompose(
       throw new InputError(file, `is not valid YAML: ${e.message.split('\n')[0]}`);
     }
     if (!isMap(doc.contents)) throw new InputError(file, 'must be a YAML mapping with a "services" key');
-    if (doc.has('version')) doc.delete('version'); // obsolete in the Compose specification
+    // `version` is obsolete in the Compose specification; a comment above it stays (the file's header, first).
+    const map = doc.contents as YAMLMap;
+    const at = map.items.findIndex((pair) => keyOf(pair) === 'version');
+    if (at >= 0) {
+      const comment = (map.items[at].key as { commentBefore?: string }).commentBefore;
+      map.items.splice(at, 1);
+      const next = map.items[at]?.key as { commentBefore?: string; spaceBefore?: boolean } | undefined;
+      if (comment && next && at > 0)
+        [next.commentBefore, next.spaceBefore] = [[comment, next.commentBefore].filter(Boolean).join('\n'), false];
+      else if (comment) doc.commentBefore = [doc.commentBefore, comment].filter(Boolean).join('\n');
+    }
   } else {
     doc = parseDocument('');
     doc.contents = doc.createNode({ name: projectName }) as YAMLMap;
@@ -280,9 +403,18 @@ export function mergeCompose(
   for (const original of specs) {
     // The service is the one of that name that builds this Dockerfile, else any service that builds it
     // (a repository's own compose.yaml: `build: .`), updated in place under its name, else a new one.
+    // A repository's service that builds the same folder from a Dockerfile of its own (`dockerfile:
+    // docker/node/Dockerfile`) is this service too, when it is the only one that builds that folder.
     const wanted = posix.normalize(posix.join(original.context, original.dockerfile ?? 'Dockerfile'));
     const own = buildOf(services.get(original.name, true))?.dockerfile === wanted;
-    const match = own ? undefined : services.items.find((item) => buildOf(item.value)?.dockerfile === wanted);
+    const context = posix.normalize(original.context).replace(/\/$/, '') || '.';
+    const sameFolder = original.dockerfile
+      ? []
+      : services.items.filter((item) => buildOf(item.value)?.context === context && buildOf(item.value)?.custom);
+    const match = own
+      ? undefined
+      : (services.items.find((item) => buildOf(item.value)?.dockerfile === wanted) ??
+        (sameFolder.length === 1 ? sameFolder[0] : undefined));
     const spec = { ...original, name: match ? keyOf(match) : original.name };
     const used = hostPorts(services, spec.name);
     let host = spec.hostPort ?? spec.port;
@@ -294,12 +426,26 @@ export function mergeCompose(
     const previous = services.get(spec.name, true);
     let node = doc.createNode(serviceMapping(spec)) as YAMLMap;
     if (previous && isMap(previous)) {
-      if (match) notes.push(`compose service ${spec.name} <- ${file} services.${spec.name} (it builds ${wanted}): updated in place`);
-      const target = buildOf(previous)?.target;
-      if (target !== undefined && target !== 'runtime')
-        notes.push(`build target runtime <- generated Dockerfile (was ${target} in ${file} services.${spec.name})`);
-      node = mergeService(doc, previous, serviceMapping(spec), spec.envFileKeys);
-      if (JSON.stringify(previous.toJSON()) !== JSON.stringify(node.toJSON())) replaced.push(spec.name);
+      const before = buildOf(previous);
+      if (match)
+        notes.push(
+          `compose service ${spec.name} <- ${file} services.${spec.name} (it builds ${before?.custom ? before.context : wanted}): updated in place`,
+        );
+      if (before?.target !== undefined && before.target !== 'runtime')
+        notes.push(`target runtime <- generated Dockerfile (was ${before.target} in ${file} services.${spec.name})`);
+      // The repository's own service (not one an earlier run wrote: those build `runtime`) loses what undoes the image.
+      let adopted: YAMLMap = previous;
+      if (before?.target !== 'runtime') {
+        adopted = previous.clone() as YAMLMap;
+        if (before?.dockerfile !== wanted) {
+          const build = adopted.get('build', true);
+          if (isMap(build)) build.delete('dockerfile');
+          notes.push(`dockerfile ${wanted} <- generated (was ${before?.dockerfile} in ${file} services.${spec.name})`);
+        }
+        notes.push(...adoptService(doc, adopted, spec.name, context, file, exists));
+      }
+      node = mergeService(doc, adopted, serviceMapping(spec), spec.envFileKeys);
+      if (JSON.stringify(plain(doc, previous)) !== JSON.stringify(plain(doc, node))) replaced.push(spec.name);
     }
     if (spec.imageInit) {
       const init = node.get('init', true) as { comment?: string };
@@ -312,7 +458,7 @@ export function mergeCompose(
       const before = services.get(name, true);
       const workerNode =
         before && isMap(before) ? mergeService(doc, before, mapping, spec.envFileKeys) : (doc.createNode(mapping) as YAMLMap);
-      if (before && isMap(before) && JSON.stringify(before.toJSON()) !== JSON.stringify(workerNode.toJSON())) replaced.push(name);
+      if (before && isMap(before) && JSON.stringify(plain(doc, before)) !== JSON.stringify(plain(doc, workerNode))) replaced.push(name);
       if (!worker.healthcheck)
         (workerNode.get('healthcheck', true) as { commentBefore?: string }).commentBefore =
           ' no check of its own: compose restarts it when it exits';

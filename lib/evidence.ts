@@ -1,8 +1,10 @@
 // What a repository already says about how it runs, read as evidence with its file and line:
-// Procfile, the boot scripts a start command calls, an existing Dockerfile, fly.toml and app.json.
+// Procfile, the boot scripts a start command calls, an existing Dockerfile, fly.toml, app.json and the
+// platform files that name a start command (app.yaml, nixpacks.toml, railpack.json, render.yaml, project.toml).
 // Language-agnostic and pure over the project's files: each generator decides what a command means.
 // Nothing here is copied into the output as is; a generator translates and checks every command.
 import { parse as parseToml } from 'smol-toml';
+import { parse as parseYaml } from 'yaml';
 import { InputError, lineOf, parseJsonFile } from './errors.ts';
 import type { FactLine } from './facts.ts';
 import type { ProjectFiles } from './project.ts';
@@ -416,6 +418,83 @@ function readAppJson(project: ProjectFiles, dir: string, ev: RepoEvidence): void
     ev.ports.push({ value: Number(value), source: `app.json:${lineMatching(text, /"PORT"\s*:/)} env PORT` });
 }
 
+/** A start command a platform file states: its words followed like a Procfile line, with `file:line key` as origin. */
+function platformStart(
+  project: ProjectFiles,
+  dir: string,
+  ev: RepoEvidence,
+  file: string,
+  text: string,
+  key: string,
+  command: string,
+): void {
+  // The line that holds the command (a file may name several: render.yaml's workers), else the key's.
+  const at = text.indexOf(command);
+  const source = `${file}:${at >= 0 ? lineOf(text, at) : lineMatching(text, new RegExp(`["']?${key}["']?\\s*[:=]`))}`;
+  const followed = follow(project, command, source, dir, undefined, undefined);
+  if (followed) ev.starts.push({ ...followed, origin: `${source} ${key}` });
+}
+
+/**
+ * The platform files that state a start command: App Engine's app.yaml `entrypoint` (with its `runtime:`),
+ * nixpacks.toml `[start] cmd`, railpack.json `deploy.startCommand`, render.yaml `startCommand` of a web
+ * service, and a buildpacks project.toml `GOOGLE_ENTRYPOINT` build variable.
+ */
+function readPlatformFiles(project: ProjectFiles, dir: string, ev: RepoEvidence): void {
+  const at = (name: string) => (dir ? `${dir}/${name}` : name);
+  const yamlOf = (file: string, text: string) => {
+    try {
+      return parseYaml(text) as unknown;
+    } catch (error) {
+      throw new InputError(file, `is not valid YAML: ${(error as Error).message.split('\n')[0]}`);
+    }
+  };
+  const tomlOf = (file: string, text: string) => {
+    try {
+      return parseToml(text) as Toml;
+    } catch (error) {
+      throw new InputError(file, `is not valid TOML: ${(error as Error).message.split('\n')[0]}`);
+    }
+  };
+  const appYaml = project.read(at('app.yaml'));
+  if (appYaml !== undefined) {
+    const gae = table(yamlOf('app.yaml', appYaml));
+    if (typeof gae.runtime === 'string' && typeof gae.entrypoint === 'string') {
+      ev.files.push('app.yaml');
+      platformStart(project, dir, ev, 'app.yaml', appYaml, 'entrypoint', gae.entrypoint);
+    }
+  }
+  const nixpacks = project.read(at('nixpacks.toml'));
+  if (nixpacks !== undefined) {
+    ev.files.push('nixpacks.toml');
+    const cmd = table(tomlOf('nixpacks.toml', nixpacks).start).cmd;
+    if (typeof cmd === 'string') platformStart(project, dir, ev, 'nixpacks.toml', nixpacks, 'cmd', cmd);
+  }
+  const railpack = project.read(at('railpack.json'));
+  if (railpack !== undefined) {
+    ev.files.push('railpack.json');
+    const cmd = table(table(parseJsonFile('railpack.json', railpack)).deploy).startCommand;
+    if (typeof cmd === 'string') platformStart(project, dir, ev, 'railpack.json', railpack, 'startCommand', cmd);
+  }
+  const render = project.read(at('render.yaml'));
+  if (render !== undefined) {
+    ev.files.push('render.yaml');
+    const services = table(yamlOf('render.yaml', render)).services;
+    const web = (Array.isArray(services) ? services.map(table) : []).find((s) => s.type === 'web' && typeof s.startCommand === 'string');
+    if (web) platformStart(project, dir, ev, 'render.yaml', render, 'startCommand', String(web.startCommand));
+  }
+  const projectToml = project.read(at('project.toml'));
+  if (projectToml !== undefined) {
+    ev.files.push('project.toml');
+    const toml = tomlOf('project.toml', projectToml);
+    const env = [table(toml.build).env, table(table(table(toml.io).buildpacks).build).env].flatMap((e) =>
+      Array.isArray(e) ? e.map(table) : [],
+    );
+    const entry = env.find((e) => e.name === 'GOOGLE_ENTRYPOINT' && typeof e.value === 'string');
+    if (entry) platformStart(project, dir, ev, 'project.toml', projectToml, 'value', String(entry.value));
+  }
+}
+
 /** Everything the repository says about how its service in `dir` runs. */
 export function readEvidence(project: ProjectFiles, dir = ''): RepoEvidence {
   const ev: RepoEvidence = { starts: [], ports: [], workers: [], facts: [], files: [] };
@@ -423,6 +502,7 @@ export function readEvidence(project: ProjectFiles, dir = ''): RepoEvidence {
   readProcfile(project, dir, ev);
   readFlyToml(project, dir, ev);
   readAppJson(project, dir, ev);
+  readPlatformFiles(project, dir, ev);
   for (const start of ev.starts)
     for (const step of start.steps)
       if (!ev.facts.some((f) => f.value === step.value && f.source === step.source))

@@ -6,9 +6,18 @@ import { accessSync, chmodSync, constants, existsSync, readFileSync, statSync } 
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import Generator, { type BaseOptions } from 'yeoman-generator';
-import { BACKING_KINDS, type BackingKind, backingService, codeEnvironment, parseBacking, passwordIn, secretText } from './backing.ts';
+import {
+  BACKING_KINDS,
+  type BackingKind,
+  backingService,
+  codeEnvironment,
+  composeBacking,
+  parseBacking,
+  passwordIn,
+  secretText,
+} from './backing.ts';
 import { backingEvidence, type DetectedBacking, envReads } from './backing-detect.ts';
-import { type ComposeSecret, mergeCompose, type ServiceSpec, withBacking } from './compose.ts';
+import { type ComposeSecret, composeFileIn, mergeCompose, type ServiceSpec, withBacking } from './compose.ts';
 import { entrypointInit } from './dockerfile.ts';
 import { DriftError, InputError } from './errors.ts';
 import { type Fact, type FactLine, fact, formatFacts } from './facts.ts';
@@ -67,6 +76,8 @@ interface ResolvedBacking {
   environment: Record<string, string>;
   /** Per backing kind, the names the code reads whose value holds the password (`{password}` in it). */
   secretEnvironment: Partial<Record<BackingKind, Record<string, string>>>;
+  /** The repository's own backing services (its compose file) the app uses instead of new ones. */
+  waitsFor: Record<string, 'service_started' | 'service_healthy'>;
 }
 
 export abstract class ServiceGenerator extends Generator<Record<string, unknown>, ServiceOptions> {
@@ -180,25 +191,66 @@ export abstract class ServiceGenerator extends Generator<Record<string, unknown>
    */
   private resolveBacking(): ResolvedBacking {
     if (this.backing) return this.backing;
-    const resolved = this.resolveBackingKinds();
+    const found = this.resolveBackingKinds();
+    // A kind the repository's compose file already runs is that service: the app waits for it, no second one
+    // is added, and its connection settings stay as the repository sets them (its environment, its env_file).
+    const { path, name } = this.composeFile();
+    const theirs = composeBacking(this.fs.exists(path) ? this.fs.read(path) : undefined, name);
+    const reused = theirs.filter((b) => found.kinds.includes(b.kind as BackingKind) || found.unsupported.some((d) => d.kind === b.kind));
+    const isReused = (kind: string) => reused.some((b) => b.kind === kind);
+    const kinds = found.kinds.filter((kind) => !isReused(kind));
     // The connection settings under the names the code reads (REDIS_HOST, CELERY_BROKER_URL, PGHOST...).
-    const reads = resolved.kinds.length ? envReads(diskProject(this.destinationRoot())) : [];
-    const code = resolved.kinds.map((kind) => codeEnvironment(kind, reads));
+    const reads = kinds.length ? envReads(diskProject(this.destinationRoot())) : [];
+    const code = kinds.map((kind) => codeEnvironment(kind, reads));
     this.backing = {
-      ...resolved,
-      facts: [...resolved.facts, ...code.flatMap((c) => c.facts)],
+      kinds,
+      facts: [
+        ...found.facts.filter((f) => !isReused(String(f.value))),
+        ...reused.map((b) => ({
+          label: 'backing',
+          value: `${b.kind} (the repository's ${b.name})`,
+          source: b.source,
+          note: `kept as it is; the app waits for it to ${b.healthcheck ? 'be healthy' : 'start'}`,
+        })),
+        ...code.flatMap((c) => c.facts),
+      ],
+      warnings: [
+        ...found.unsupported
+          .filter((d) => !isReused(d.kind))
+          .map(
+            (d) => `the app uses ${d.kind} (${d.source}); ${name} gets no ${d.kind} service: --backing offers ${BACKING_KINDS.join(', ')}`,
+          ),
+        ...found.optional.map(
+          (d) =>
+            `${d.kind} is optional (${d.source}): SQLite is the default (${d.sqlite}), so ${name} gets no ${d.kind}; --backing ${d.kind} adds it`,
+        ),
+      ],
       environment: Object.assign({}, ...code.map((c) => c.environment)),
-      secretEnvironment: Object.fromEntries(resolved.kinds.map((kind, i) => [kind, code[i].secretEnvironment])),
+      secretEnvironment: Object.fromEntries(kinds.map((kind, i) => [kind, code[i].secretEnvironment])),
+      waitsFor: Object.fromEntries(reused.map((b) => [b.name, b.healthcheck ? 'service_healthy' : 'service_started'])),
     };
     return this.backing;
   }
 
-  private resolveBackingKinds(): Omit<ResolvedBacking, 'environment' | 'secretEnvironment'> {
+  /** The compose file this service goes in: the one `docker compose` reads at the compose root, else a new compose.yaml. */
+  protected composeFile(): { path: string; name: string } {
+    const root = this.options.composeRoot ?? this.destinationRoot();
+    const name = composeFileIn((file) => this.fs.exists(join(root, file)));
+    return { path: join(root, name), name };
+  }
+
+  private resolveBackingKinds(): {
+    kinds: BackingKind[];
+    facts: FactLine[];
+    unsupported: DetectedBacking[];
+    optional: Array<{ kind: string; source: string; sqlite: string }>;
+  } {
     const given = this.options.backing;
     const listed = (kinds: BackingKind[], source: string) => ({
       kinds,
       facts: kinds.map((kind) => ({ label: 'backing', value: kind, source })),
-      warnings: [],
+      unsupported: [],
+      optional: [],
     });
     if (given !== undefined && given !== null && given !== '') {
       const list = parseBacking(given);
@@ -212,20 +264,11 @@ export abstract class ServiceGenerator extends Generator<Record<string, unknown>
     const supported = found.filter((d): d is DetectedBacking & { kind: BackingKind } =>
       (BACKING_KINDS as readonly string[]).includes(d.kind),
     );
-    const unsupported = found.filter((d) => !supported.includes(d as never));
     return {
       kinds: supported.map((d) => d.kind),
       facts: supported.map((d) => ({ label: 'backing', value: d.kind, source: d.source })),
-      warnings: [
-        ...unsupported.map(
-          (d) =>
-            `the app uses ${d.kind} (${d.source}); compose.yaml gets no ${d.kind} service: --backing offers ${BACKING_KINDS.join(', ')}`,
-        ),
-        ...optional.map(
-          (d) =>
-            `${d.kind} is optional (${d.source}): SQLite is the default (${d.sqlite}), so compose.yaml gets no ${d.kind}; --backing ${d.kind} adds it`,
-        ),
-      ],
+      unsupported: found.filter((d) => !supported.includes(d as never)),
+      optional,
     };
   }
 
@@ -406,7 +449,7 @@ export abstract class ServiceGenerator extends Generator<Record<string, unknown>
     // A preset's user replaces the generator's own non-root user (65532), in the Dockerfile and here.
     const presetUser = this.preset?.user;
     if (presetUser && spec.user.uid === NONROOT.uid) Object.assign(service, { user: presetUser, runAs: presetUser });
-    const composePath = join(root, 'compose.yaml');
+    const { path: composePath, name: composeName } = this.composeFile();
     // Read through mem-fs: services composed earlier in this run are already there.
     const existing = this.fs.exists(composePath) ? this.fs.read(composePath) : undefined;
     // The compose project is the service for a single service, else the repository folder.
@@ -450,18 +493,23 @@ export abstract class ServiceGenerator extends Generator<Record<string, unknown>
     const withCode: ServiceSpec = {
       ...used,
       environment: { ...used.environment, ...resolved.environment },
+      ...(Object.keys(resolved.waitsFor).length ? { waitsFor: resolved.waitsFor } : {}),
       ...(envFile ? { envFile: `./${envFile}`, envFileKeys: secretEnv.map(([name]) => name) } : {}),
     };
-    const compose = mergeCompose(existing ?? undefined, relative(root, composePath), projectName, [withCode], backing);
-    for (const move of compose.moved) this.log(`  host port ${move}: another service in compose.yaml publishes it`);
+    const compose = mergeCompose(existing ?? undefined, composeName, projectName, [withCode], backing, (path) =>
+      this.fs.exists(resolve(root, path)),
+    );
+    if (composeName !== 'compose.yaml')
+      this.log(`  compose file ${composeName} <- the file docker compose reads here (there is no compose.yaml)`);
+    for (const move of compose.moved) this.log(`  host port ${move}: another service in ${composeName} publishes it`);
     for (const note of compose.notes) this.log(`  ${note}`);
     this.writeOutputs([
       ...rendered,
       { path: composePath, contents: compose.text, additive: compose.replaced.length === 0 },
-      this.readmeOutput(root, compose.text, rendered),
+      this.readmeOutput(root, composeName, compose.text, rendered),
       {
         path: join(root, 'secrets/.gitignore'),
-        contents: '# Secrets for compose.yaml: never commit them.\n*\n!.gitignore\n',
+        contents: `# Secrets for ${composeName}: never commit them.\n*\n!.gitignore\n`,
         createOnly: true,
       },
       ...spec.buildSecrets.map((s) => ({ path: join(root, s.file), contents: buildSecretHint, createOnly: true })),
@@ -476,7 +524,7 @@ export abstract class ServiceGenerator extends Generator<Record<string, unknown>
         ? [
             {
               path: join(root, envFile),
-              contents: `# ${service.name}'s settings that hold a password (compose.yaml env_file): never commit this file.\n${secretEnv.map(([k, v]) => `${k}=${v}`).join('\n')}\n`,
+              contents: `# ${service.name}'s settings that hold a password (${composeName} env_file): never commit this file.\n${secretEnv.map(([k, v]) => `${k}=${v}`).join('\n')}\n`,
               sensitive: true,
             },
           ]
@@ -488,14 +536,18 @@ export abstract class ServiceGenerator extends Generator<Record<string, unknown>
    * README.Docker.md next to compose.yaml, from compose.yaml and the generated Dockerfiles: the ones this
    * generator is writing now, else what earlier generators of this run wrote (mem-fs), else the disk.
    */
-  private readmeOutput(root: string, composeText: string, rendered: OutputFile[]): OutputFile {
+  private readmeOutput(root: string, composeName: string, composeText: string, rendered: OutputFile[]): OutputFile {
     const now = new Map(rendered.map((file) => [this.absolute(file.path), file.contents]));
     const read = (path: string) => {
       const abs = join(root, path);
       if (now.has(abs)) return now.get(abs);
       return this.fs.exists(abs) ? this.fs.read(abs) : undefined;
     };
-    return { path: join(root, README_FILE), template: 'shared/README.Docker.md.ejs', data: { ...readmeData(composeText, read) } };
+    return {
+      path: join(root, README_FILE),
+      template: 'shared/README.Docker.md.ejs',
+      data: { ...readmeData(composeText, read), composeFile: composeName },
+    };
   }
 
   private absolute(path: string): string {

@@ -309,7 +309,7 @@ export function withWritable<P extends { dockerfile: Record<string, unknown>; se
   const env = Object.entries(w.environment).map(([k, v]) => `${k}=${v}`);
   const copies = [
     ...(plan.dockerfile.copies as string[]),
-    '# Folders the app writes (named volumes in compose.yaml), owned by the runtime user: a new volume takes that owner.',
+    '# Folders the app writes (named volumes in the compose file), owned by the runtime user: a new volume takes that owner.',
     ...writableFolderCopies(w, uid, gid, 'deps'),
     ...(env.length ? [`ENV ${env.join(' \\\n    ')}`] : []),
   ];

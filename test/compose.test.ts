@@ -1,8 +1,8 @@
 // The compose model: merging into an existing compose.yaml, host port clashes, backing services.
 import assert from 'node:assert/strict';
 import { parse } from 'yaml';
-import { backingService, parseBacking } from '../lib/backing.ts';
-import { mergeCompose, type ServiceSpec, withBacking } from '../lib/compose.ts';
+import { backingService, composeBacking, parseBacking } from '../lib/backing.ts';
+import { composeFileIn, mergeCompose, type ServiceSpec, withBacking } from '../lib/compose.ts';
 import { nodeProbe } from '../lib/healthcheck.ts';
 
 const spec = (name: string, port: number): ServiceSpec => ({
@@ -109,7 +109,7 @@ describe('compose model', () => {
     assert.deepEqual(update.replaced, ['app']);
     assert.deepEqual(update.notes, [
       'compose service app <- compose.yaml services.app (it builds Dockerfile): updated in place',
-      'build target runtime <- generated Dockerfile (was builder in compose.yaml services.app)',
+      'target runtime <- generated Dockerfile (was builder in compose.yaml services.app)',
     ]);
     // The next run finds it again and changes nothing.
     const again = mergeCompose(update.text, 'compose.yaml', 'shop', [web]);
@@ -131,6 +131,121 @@ describe('compose model', () => {
   it('rejects an unknown backing service with the allowed ones', () => {
     assert.throws(() => parseBacking('postgres,mongo'), /--backing: "mongo" is not allowed; use any of: postgres, redis/);
     assert.deepEqual(parseBacking('none'), []);
+  });
+});
+
+describe("a repository's own compose file", () => {
+  // A development setup as repositories write it: their own Dockerfile, a dev command, the source mounted over
+  // the image, an .env that is not committed, a network, and the database it needs.
+  const DEV = `version: "3.2"
+services:
+  node:
+    build:
+      context: .
+      dockerfile: ./docker/node/Dockerfile
+    volumes:
+      - .:/app
+      - /app/node_modules
+      - ./data:/data
+    command: /usr/local/wait-for-it.sh mongo:27017 -- npm start
+    env_file:
+      - .env
+    ports:
+      - 3000:3000
+    networks:
+      - webnet
+    depends_on:
+      - mongo
+  mongo:
+    image: mongo:5
+    networks:
+      - webnet
+networks:
+  webnet:
+`;
+
+  it('is the file docker compose reads: compose.yaml, compose.yml, docker-compose.yaml, then docker-compose.yml', () => {
+    assert.equal(
+      composeFileIn(() => false),
+      'compose.yaml',
+    );
+    assert.equal(
+      composeFileIn((f) => f === 'docker-compose.yml'),
+      'docker-compose.yml',
+    );
+    assert.equal(
+      composeFileIn((f) => f === 'docker-compose.yml' || f === 'compose.yml'),
+      'compose.yml',
+    );
+  });
+
+  it('adopts the one service that builds this folder from its own Dockerfile, dropping what undoes the image', () => {
+    const web = { ...spec('web', 3000), context: '.' };
+    const update = mergeCompose(DEV, 'docker-compose.yml', 'shop', [web], [], (path) => path !== '.env');
+    const compose = parse(update.text);
+    assert.deepEqual(Object.keys(compose.services), ['node', 'mongo'], 'updated in place, not duplicated');
+    const node = compose.services.node;
+    assert.deepEqual(node.build, { context: '.', target: 'runtime' });
+    assert.equal(node.command, undefined);
+    assert.deepEqual(node.volumes, ['./data:/data'], 'the data mount stays; the source mounts go');
+    assert.deepEqual(node.env_file, [{ path: '.env', required: false }]);
+    assert.deepEqual(node.networks, ['webnet']);
+    assert.deepEqual(node.depends_on, ['mongo'], 'kept as the repository wrote it');
+    assert.equal(compose.version, undefined);
+    assert.deepEqual(update.notes, [
+      'compose service node <- docker-compose.yml services.node (it builds .): updated in place',
+      'dockerfile Dockerfile <- generated (was docker/node/Dockerfile in docker-compose.yml services.node)',
+      "dropped docker-compose.yml services.node.command (/usr/local/wait-for-it.sh mongo:27017 -- npm start): the image's CMD runs the server",
+      'dropped docker-compose.yml services.node.volumes .:/app: the source tree over the built image',
+      "dropped docker-compose.yml services.node.volumes /app/node_modules: it hides the image's /app/node_modules",
+      'optional env_file .env <- docker-compose.yml services.node (not in the repository: required: false)',
+    ]);
+    // The next run changes nothing: the service builds `runtime` now, and the user's later edits are theirs.
+    const again = mergeCompose(update.text, 'docker-compose.yml', 'shop', [web], [], (path) => path !== '.env');
+    assert.equal(again.text, update.text);
+    assert.deepEqual(again.replaced, []);
+  });
+
+  it('keeps the anchors other services alias (`web: &app`, `<<: *app`, `environment: &env`)', () => {
+    const text =
+      'services:\n  web: &app\n    build:\n      context: .\n      dockerfile: ${DOCKERFILE:-Dockerfile}\n    environment: &env\n      A: "1"\n    command: run\n  worker:\n    <<: *app\n    environment: *env\n    command: work\n';
+    const update = mergeCompose(text, 'docker-compose.yml', 'shop', [{ ...spec('web', 5000), context: '.' }]);
+    assert.match(update.text, /^ {2}web: &app$/m);
+    assert.match(update.text, /^ {4}environment: &env$/m);
+    const compose = parse(update.text, { merge: true });
+    assert.equal(compose.services.worker.command, 'work');
+    assert.equal(compose.services.worker.environment.PORT, '5000');
+    assert.equal(compose.services.web.command, undefined);
+  });
+
+  it('adopts no service when several build this folder from other Dockerfiles', () => {
+    const two =
+      'services:\n  api:\n    build:\n      context: .\n      dockerfile: api.Dockerfile\n  docs:\n    build:\n      context: .\n      dockerfile: docs.Dockerfile\n';
+    const compose = parse(mergeCompose(two, 'compose.yaml', 'shop', [{ ...spec('web', 3000), context: '.' }]).text);
+    assert.deepEqual(Object.keys(compose.services), ['api', 'docs', 'web']);
+  });
+
+  it('finds the backing services it runs from images, but the ones this generator wrote', () => {
+    assert.deepEqual(composeBacking(DEV, 'docker-compose.yml'), [
+      { kind: 'mongo', name: 'mongo', image: 'mongo:5', healthcheck: false, source: 'docker-compose.yml services.mongo (mongo:5)' },
+    ]);
+    const ours = mergeCompose(undefined, 'compose.yaml', 'shop', [], parseBacking('postgres,redis').map(backingService)).text;
+    assert.deepEqual(composeBacking(ours, 'compose.yaml'), []);
+    const theirs =
+      'services:\n  database:\n    image: mysql/mysql-server:5.7\n    healthcheck:\n      test: [CMD, mysqladmin, ping]\n  cache:\n    image: bitnami/redis:7.2\n';
+    assert.deepEqual(
+      composeBacking(theirs, 'compose.yml').map((b) => [b.kind, b.name, b.healthcheck]),
+      [
+        ['mysql', 'database', true],
+        ['redis', 'cache', false],
+      ],
+    );
+  });
+
+  it("waits for the repository's own backing service as it can: healthy when it has a check, else started", () => {
+    const web = { ...spec('web', 3000), context: '.', waitsFor: { mongo: 'service_started' as const } };
+    const compose = parse(mergeCompose('services:\n  mongo:\n    image: mongo:5\n', 'compose.yaml', 'shop', [web]).text);
+    assert.deepEqual(compose.services.web.depends_on, { mongo: { condition: 'service_started' } });
   });
 });
 

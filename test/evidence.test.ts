@@ -18,6 +18,32 @@ const bootScript = [
 ].join('\n');
 
 describe('repository evidence', () => {
+  it('reads the start command the platform files state, each with its file, line and key', () => {
+    const ev = readEvidence(
+      memoryProject({
+        'app.yaml': 'runtime: python312\nentrypoint: gunicorn -b :$PORT main:app\n',
+        'nixpacks.toml': '[phases.setup]\nnixPkgs = ["python3"]\n\n[start]\ncmd = "uvicorn api:app --host 0.0.0.0"\n',
+        'railpack.json': '{\n  "deploy": {\n    "startCommand": "node server.js"\n  }\n}\n',
+        'render.yaml':
+          'services:\n  - type: worker\n    startCommand: celery -A app worker\n  - type: web\n    name: web\n    startCommand: gunicorn web:app\n',
+        'project.toml': '[[build.env]]\nname = "GOOGLE_ENTRYPOINT"\nvalue = "gunicorn -b :8080 wsgi:app"\n',
+      }),
+    );
+    assert.deepEqual(
+      ev.starts.map((s) => [s.origin, s.argv.join(' ')]),
+      [
+        ['app.yaml:2 entrypoint', 'gunicorn -b :$PORT main:app'],
+        ['nixpacks.toml:5 cmd', 'uvicorn api:app --host 0.0.0.0'],
+        ['railpack.json:3 startCommand', 'node server.js'],
+        ['render.yaml:6 startCommand', 'gunicorn web:app'],
+        ['project.toml:3 value', 'gunicorn -b :8080 wsgi:app'],
+      ],
+    );
+    // An app.yaml that is not App Engine's (no runtime) says nothing.
+    assert.deepEqual(readEvidence(memoryProject({ 'app.yaml': 'entrypoint: x\n' })).starts, []);
+    assert.throws(() => readEvidence(memoryProject({ 'nixpacks.toml': '[start\n' })), /^InputError: nixpacks\.toml: is not valid TOML/);
+  });
+
   it('splits shell words and command chains outside quotes', () => {
     assert.deepEqual(shellWords(`gunicorn -b ":5000" 'pkg:create_app()' --log-level=info`), [
       'gunicorn',

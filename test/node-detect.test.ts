@@ -4,13 +4,50 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { detectNode, serviceName } from '../generators/node/detect.ts';
+import { detectNode, followRunScript, serviceName } from '../generators/node/detect.ts';
 import { planNode } from '../generators/node/plan.ts';
 import { memoryProject } from '../lib/project.ts';
 
 const pkg = (p: Record<string, unknown>) => JSON.stringify({ name: 'app', scripts: { start: 'node index.js' }, ...p });
 
 describe('node detection', () => {
+  it('follows a start script that only runs another script, and says the chain', () => {
+    const scripts = { start: 'npm run start-server', 'start-server': 'node server/server.js', loop: 'npm run loop' };
+    assert.deepEqual(followRunScript(scripts, scripts.start, 'package.json scripts.start', 'start'), {
+      command: 'node server/server.js',
+      source: 'package.json scripts.start -> scripts.start-server',
+    });
+    assert.equal(followRunScript(scripts, 'yarn start-server', 'Procfile:1 web').command, 'node server/server.js');
+    assert.equal(followRunScript(scripts, 'npm run loop', 'x', 'start').command, 'npm run loop', 'no endless loop');
+    assert.equal(followRunScript(scripts, 'npm run missing', 'x').command, 'npm run missing');
+    const f = detectNode(
+      memoryProject({
+        'package.json': JSON.stringify({ name: 'k', scripts }),
+        'server/server.js': "require('http').createServer().listen(3001)",
+      }),
+    );
+    assert.deepEqual([f.start.value, f.start.source], [['server/server.js'], 'package.json scripts.start -> scripts.start-server']);
+  });
+
+  it("takes the start command from the repository's Procfile or Dockerfile when package.json has none", () => {
+    const f = detectNode(
+      memoryProject({
+        'package.json': JSON.stringify({ name: 'k', scripts: { serve: 'node src/app.js' } }),
+        Procfile: 'web: npm run serve\n',
+        'src/app.js': '',
+      }),
+    );
+    assert.deepEqual([f.start.value, f.start.source], [['src/app.js'], 'Procfile:1 web -> scripts.serve']);
+    const docker = detectNode(
+      memoryProject({
+        'package.json': JSON.stringify({ name: 'k' }),
+        Dockerfile: 'FROM node:22\nWORKDIR /app\nCOPY . .\nCMD ["node", "lib/server.js"]\n',
+        'lib/server.js': '',
+      }),
+    );
+    assert.deepEqual([docker.start.value, docker.start.source], [['lib/server.js'], 'Dockerfile:4 CMD']);
+  });
+
   it('reads the package manager version from packageManager, before the lockfile', () => {
     const f = detectNode(
       memoryProject({
@@ -192,6 +229,18 @@ describe('node detection', () => {
       "import adapter from '@sveltejs/adapter-node';\nexport default { kit: { adapter: adapter({ out: 'server-out' }) } };\n",
     );
     assert.deepEqual([out.outDir?.value, out.start.value], ['server-out', ['server-out']]);
+    // A custom server around the adapter's handler, which scripts.start runs (written by the build, or in the tree).
+    const custom = detectNode(
+      memoryProject({
+        'package.json': JSON.stringify({
+          name: 'k',
+          scripts: { build: 'vite build && node scripts/build-server.js', start: 'node build/main.js' },
+          devDependencies: { '@sveltejs/kit': '2', '@sveltejs/adapter-node': '5', vite: '7' },
+        }),
+        'svelte.config.js': "import adapter from '@sveltejs/adapter-node';\nexport default { kit: { adapter: adapter() } };\n",
+      }),
+    );
+    assert.deepEqual([custom.start.value, custom.start.source], [['build/main.js'], 'package.json scripts.start']);
     const site = kit('@sveltejs/adapter-static');
     assert.deepEqual([site.kind.value, site.outDir?.value, site.listen], ['static', 'build', undefined]);
     assert.throws(

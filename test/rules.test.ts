@@ -4,7 +4,16 @@ import { readFileSync, rmSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { parse } from 'yaml';
 import { entrypointInit } from '../lib/dockerfile.ts';
-import { appFixtures, composeBuilds, generate, generateApp, listFiles, matrix, type ServiceBuild } from './helpers/fixtures.ts';
+import {
+  appFixtures,
+  composeBuilds,
+  composeFileOf,
+  generate,
+  generateApp,
+  listFiles,
+  matrix,
+  type ServiceBuild,
+} from './helpers/fixtures.ts';
 import { checkCompose, checkDockerfile, checkDockerignore } from './helpers/rules.ts';
 
 /**
@@ -62,10 +71,11 @@ describe('rule checks on whole repositories (app fixtures)', () => {
           builds.length >= Object.keys(fixture.stack).length,
           `a Dockerfile per service: ${builds.map((b) => b.dockerfile).join(', ')}`,
         );
-        const composeText = readFileSync(join(dir, 'compose.yaml'), 'utf8');
+        const composeFile = composeFileOf(dir);
+        const composeText = readFileSync(join(dir, composeFile), 'utf8');
         const findings = [
           ...builds.flatMap((b) => serviceFindings(b, composeText)),
-          ...checkCompose(composeText).map((f) => ({ file: 'compose.yaml', ...f })),
+          ...checkCompose(composeText).map((f) => ({ file: composeFile, ...f })),
         ];
         assert.deepEqual(findings, [], findings.map((f) => `${f.file}:${f.line} ${f.rule}: ${f.message}`).join('\n'));
       } finally {

@@ -207,11 +207,18 @@ function detectFramework(project: ProjectFiles, pkg: PackageJson, has: (name: st
     const where = config ? config.file : 'package.json';
     if (adapter === '@sveltejs/adapter-node') {
       const out = configString(config?.text, 'out');
+      const dir = out ?? 'build';
+      // A custom server (adapter-node's handler.js mounted in the project's own server) that scripts.start runs:
+      // a file in the output (written by the build) or in the tree.
+      const custom = /^node\s+(\S+)$/.exec(withoutEnv(pkg.scripts?.start ?? ''))?.[1]?.replace(/^\.\//, '');
+      const own = custom && custom !== dir && (custom.startsWith(`${dir}/`) || project.exists(custom)) ? custom : undefined;
       return {
         id: 'sveltekit',
         kind: fact('server', `${where} adapter "${adapter}"`, 'SvelteKit'),
         outDir: out ? fact(out, `${where} adapter out`) : fact('build', 'adapter-node default'),
-        start: fact([out ?? 'build'], 'adapter-node server entry', `${out ?? 'build'}/index.js`),
+        start: own
+          ? fact([own], 'package.json scripts.start', `"${pkg.scripts?.start}": a custom server around ${dir}/handler.js`)
+          : fact([dir], 'adapter-node server entry', `${dir}/index.js`),
         port: fact(3000, 'adapter-node default'),
         hostEnv: ['HOST'],
         generated: ['.svelte-kit'],
@@ -699,14 +706,23 @@ function* startCandidates(
   project: ProjectFiles,
   pkg: PackageJson,
   outDir: string | undefined,
-  rejected: Array<{ text: string }>,
+  rejected: Array<{ text: string; quiet?: boolean }>,
 ): Generator<StartCandidate> {
   const start = pkg.scripts?.['start:prod'] ?? pkg.scripts?.start;
+  const scripts = pkg.scripts ?? {};
   if (start) {
-    const source = pkg.scripts?.['start:prod'] ? 'package.json scripts.start:prod' : 'package.json scripts.start';
-    const translated = translateStart(project, start, outDir);
+    const own = pkg.scripts?.['start:prod'] ? 'start:prod' : 'start';
+    const { command, source } = followRunScript(scripts, start, `package.json scripts.${own}`, own);
+    const translated = translateStart(project, command, outDir);
     if (translated) yield { ...translated, source };
-    else rejected.push({ text: `${source} "${start}" is not a plain node command: not used` });
+    else rejected.push({ text: `${source} "${command}" is not a plain node command: not used` });
+  }
+  // What the repository runs elsewhere: an existing Dockerfile's CMD, Procfile web, fly.toml (lib/evidence.ts).
+  for (const ev of readEvidence(project).starts) {
+    const { command, source } = followRunScript(scripts, ev.argv.join(' '), ev.origin);
+    const translated = translateStart(project, command, outDir);
+    if (translated) yield { ...translated, source };
+    else rejected.push({ text: `${source} "${command}" is not a plain node command: not used`, quiet: true });
   }
   if (pkg.main) yield { args: [pkg.main.replace(/^\.\//, '')], source: 'package.json "main"' };
   const bins = typeof pkg.bin === 'string' ? { '': pkg.bin } : (pkg.bin ?? {});
@@ -717,6 +733,30 @@ function* startCandidates(
       yield { args: [compiledPath(project, entry, outDir)], source: entry, note: `compiled by scripts.build to ${outDir}` };
   }
   for (const entry of CONVENTIONAL_JS_ENTRIES) yield { args: [entry], source: entry, note: 'conventional entry file', quiet: true };
+}
+
+/**
+ * A command that only runs another package script (`npm run start-server`, `npm start`, `yarn serve`,
+ * `pnpm run web`): that script's command, followed up to three times, with the chain in its source.
+ */
+export function followRunScript(
+  scripts: Record<string, string>,
+  command: string,
+  source: string,
+  own?: string,
+): { command: string; source: string } {
+  const seen = new Set(own ? [own] : []);
+  let current = { command, source };
+  for (let hop = 0; hop < 3; hop++) {
+    const m = /^(?:npm\s+(?:run(?:-script)?\s+)?|pnpm\s+(?:run\s+)?|yarn\s+(?:run\s+)?|bun\s+run\s+)([\w:.-]+)$/.exec(
+      withoutEnv(current.command),
+    );
+    const name = m?.[1];
+    if (!name || seen.has(name) || scripts[name] === undefined) break;
+    seen.add(name);
+    current = { command: scripts[name], source: `${current.source} -> scripts.${name}` };
+  }
+  return current;
 }
 
 /** scripts.start as the arguments after `node` in production, or undefined when it is no node command. */

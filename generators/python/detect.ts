@@ -492,6 +492,14 @@ function detectPythonVersion(
     ['.python-version', firstLine(project.read('.python-version'))],
     ['pyproject.toml requires-python', requires],
     ['runtime.txt', runtimeTxt],
+    // App Engine's `runtime: python312` names the line.
+    [
+      'app.yaml runtime',
+      /^runtime:\s*["']?python(3)(\d+)["']?\s*$/m
+        .exec(project.read('app.yaml') ?? '')
+        ?.slice(1)
+        .join('.'),
+    ],
     ['Pipfile python_version', (pipfile.python_full_version ?? pipfile.python_version) as string | undefined],
     ['.tool-versions', toolVersion(project.read('.tool-versions'), ['python'])],
   ];
@@ -534,7 +542,7 @@ function detectPythonVersion(
     python: fact(
       { tag: line, line, exact: false },
       'default',
-      'current stable release; no .python-version, requires-python, runtime.txt or Pipfile',
+      'current stable release; no .python-version, requires-python, runtime.txt, app.yaml runtime or Pipfile',
     ),
   };
 }

@@ -9,6 +9,7 @@ import { parse } from 'yaml';
 import { GO_OPTIONS } from '../../generators/go/options.ts';
 import { NODE_OPTIONS } from '../../generators/node/options.ts';
 import { PYTHON_OPTIONS } from '../../generators/python/options.ts';
+import { composeFileIn } from '../../lib/compose.ts';
 import { ignoreFileOf } from '../../lib/dockerignore.ts';
 import type { OptionSpec } from '../../lib/options.ts';
 
@@ -223,9 +224,12 @@ export interface ServiceBuild {
   dockerignore: string;
 }
 
-/** The services compose.yaml (in `dir`) builds, in its order. */
+/** The compose file `docker compose` reads in `dir` (compose.yaml, or a repository's docker-compose.yml). */
+export const composeFileOf = (dir: string) => composeFileIn((name) => existsSync(join(dir, name)));
+
+/** The services the compose file (in `dir`) builds, in its order. */
 export function composeBuilds(dir: string): ServiceBuild[] {
-  const compose = parse(readFileSync(join(dir, 'compose.yaml'), 'utf8')) as {
+  const compose = parse(readFileSync(join(dir, composeFileOf(dir)), 'utf8')) as {
     services?: Record<string, { build?: { context?: string; dockerfile?: string } }>;
   };
   return Object.entries(compose.services ?? {}).flatMap(([service, spec]) => {

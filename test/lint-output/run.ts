@@ -25,7 +25,7 @@ import AjvModule from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { DockerfileParser, type Instruction, JSONInstruction, type ModifiableInstruction } from 'dockerfile-ast';
 import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
-import { appFixtures, type Combination, composeBuilds, generate, generateApp, matrix, ROOT } from '../helpers/fixtures.ts';
+import { appFixtures, type Combination, composeBuilds, composeFileOf, generate, generateApp, matrix, ROOT } from '../helpers/fixtures.ts';
 
 const HERE = join(ROOT, 'test', 'lint-output');
 const BAD = join(HERE, 'bad');
@@ -447,7 +447,8 @@ async function shellcheck(tools: Tools, t: Target): Promise<GateResult> {
 async function composeConfig(tools: Tools, t: Target): Promise<GateResult> {
   if (!tools.docker || !tools.compose)
     return { status: 'unavailable', findings: [], note: 'docker compose v2 not installed (e2e/setup-buildkit.sh)' };
-  const r = await run(tools.docker, ['compose', '-f', 'compose.yaml', 'config', '--quiet'], {
+  const file = composeFileOf(t.composeDir ?? t.dir);
+  const r = await run(tools.docker, ['compose', '-f', file, 'config', '--quiet'], {
     cwd: t.composeDir ?? t.dir,
     timeout: 60_000,
   });
@@ -456,9 +457,7 @@ async function composeConfig(tools: Tools, t: Target): Promise<GateResult> {
   const line = Number(/line (\d+)/.exec(message)?.[1] ?? 0);
   return {
     status: 'ran',
-    findings: [
-      { combination: t.id, tool: 'compose-config', file: 'compose.yaml', line, rule: r.code === 0 ? 'warning' : 'invalid', message },
-    ],
+    findings: [{ combination: t.id, tool: 'compose-config', file, line, rule: r.code === 0 ? 'warning' : 'invalid', message }],
   };
 }
 
@@ -480,13 +479,14 @@ function composeValidator(): AjvValidate {
 }
 
 function composeSchema(t: Target): GateResult {
-  const text = readFileSync(join(t.composeDir ?? t.dir, 'compose.yaml'), 'utf8');
+  const file = composeFileOf(t.composeDir ?? t.dir);
+  const text = readFileSync(join(t.composeDir ?? t.dir, file), 'utf8');
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc });
   const f = (line: number, rule: string, message: string): Finding => ({
     combination: t.id,
     tool: 'compose-schema',
-    file: 'compose.yaml',
+    file,
     line,
     rule,
     message,
