@@ -425,8 +425,17 @@ async function runStack(fixture: AppFixture): Promise<CaseResult> {
 
 type Case = (Combination & { full: boolean }) | { id: string; skip: string };
 
+/**
+ * `E2E_SCOPE=full` (npm run test:e2e:full) builds every fixture in every runtime. The default scope (CI on
+ * every commit) builds every fixture in its first runtime, with every check, and each other runtime of a
+ * language once (its first fixture that offers it): the runtime stages are the same template for every
+ * fixture of a language, and the lint gates read every combination. E2E_ONLY builds all it names.
+ */
+const FULL = process.env.E2E_SCOPE === 'full' || only !== undefined;
+
 function cases(): Case[] {
   const out: Case[] = [];
+  const proven = new Set<string>();
   for (const fixture of fixtures()) {
     const runtimes = fixture.e2e.runtimes as string[] | undefined;
     // Every runtime the generator offers (its own option list), the first one with every check.
@@ -435,9 +444,15 @@ function cases(): Case[] {
     for (const runtime of list) {
       const id = `${fixture.lang}/${fixture.name} runtime=${runtime}`;
       if (only && !only.some((o) => id.includes(o))) continue;
+      const key = `${fixture.lang} ${runtime}`;
       if (!BUILT_RUNTIMES.has(runtime))
         out.push({ id, skip: 'static checks only: Alpine images cannot be built here (no Alpine packages)' });
-      else out.push({ fixture, options: { ...fixture.options, runtime }, id, full: runtime === list[0] });
+      else if (!FULL && runtime !== list[0] && proven.has(key))
+        out.push({ id, skip: `built by npm run test:e2e:full (this runtime is built for another ${fixture.lang} fixture)` });
+      else {
+        proven.add(key);
+        out.push({ fixture, options: { ...fixture.options, runtime }, id, full: runtime === list[0] });
+      }
     }
   }
   return out;
