@@ -120,8 +120,8 @@ export interface WrittenService {
 
 const BACKING_KINDS: Array<[RegExp, string]> = [
   [/(^|\/)postgres(ql)?(:|$)/, 'postgres'],
-  [/(^|\/)mysql(:|$)/, 'mysql'],
-  [/(^|\/)mariadb(:|$)/, 'mariadb'],
+  // MariaDB is a MySQL server (the protocol the app's driver speaks): the same kind.
+  [/(^|\/)(mysql|mariadb)(:|$)/, 'mysql'],
   [/(^|\/)redis(:|$)/, 'redis'],
   [/(^|\/)valkey(:|$)/, 'valkey'],
   [/(^|\/)mongo(db)?(:|$)/, 'mongo'],

@@ -11,7 +11,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { dirname, join, posix, relative, resolve } from 'node:path';
 import { parse } from 'yaml';
-import { composeRowUp, processUids, secretInImage, writeSecrets } from '../e2e/lib/checks.ts';
+import { composeRowUp, processUids, secretInImage, servicesUpStarts, writeSecrets } from '../e2e/lib/checks.ts';
 import { BUILDER, baseImages, DOCKER, docker, ensureImages, sh, tail } from '../e2e/lib/docker.ts';
 import { composeFileIn } from '../lib/compose.ts';
 import { isGeneratedDockerfile } from '../lib/readme.ts';
@@ -158,6 +158,7 @@ type ComposeFile = {
       tmpfs?: string | string[];
       ports?: Array<string | number | { target?: number }>;
       healthcheck?: { disable?: boolean };
+      profiles?: string[];
     }
   >;
   secrets?: Record<string, { file?: string }>;
@@ -253,7 +254,8 @@ async function runStack(dir: string, compose: ComposeFile, at: string): Promise<
   const composeCmd = (cmdArgs: string[], timeoutMs = 30 * 60_000) =>
     sh(DOCKER, ['compose', '--project-name', project, ...files, ...cmdArgs], { cwd: dir, timeoutMs, env: { BUILDX_BUILDER: BUILDER } });
   try {
-    const built = Object.entries(compose.services ?? {}).filter(([, s]) => s.build);
+    // (A release one-off in its profile is built with its service's image and not started by `up`.)
+    const built = Object.entries(compose.services ?? {}).filter(([, s]) => s.build && !s.profiles?.length);
     const dockerfiles = built.map(([, s]) => {
       const b = typeof s.build === 'string' ? { context: s.build } : (s.build ?? {});
       return resolve(dir, b.context ?? '.', b.dockerfile ?? 'Dockerfile');
@@ -269,7 +271,7 @@ async function runStack(dir: string, compose: ComposeFile, at: string): Promise<
     const up = await composeCmd(['up', '--detach', '--wait', '--wait-timeout', '240']);
     const ps = await composeCmd(['ps', '--all', '--format', '{{.Service}} {{.Health}} {{.State}}']);
     const rows = ps.out.trim().split('\n').filter(Boolean);
-    const total = Object.keys(compose.services ?? {}).length;
+    const total = servicesUpStarts(compose.services);
     const isUp = (r: string) => composeRowUp(r, compose.services ?? {});
     const healthy = rows.filter(isUp).length;
     result.healthy = `${healthy}/${total}`;

@@ -913,6 +913,170 @@ EOF
   step "redis stand-in $img (Debian redis-server, uid 999)" _redis
 }
 
+# ----------------------------------------------------------------------------------------------- mariadb
+# mariadb_image SUITE -> dockerstack/mariadb:SUITE: Debian's mariadb-server with the official image's contract
+# for compose users: uid 999, the datadir volume, MARIADB_* (and MYSQL_*) settings with _FILE variants, the
+# app user and database made on first start, and /usr/local/bin/healthcheck.sh (--connect, --innodb_initialized)
+# with its own healthcheck user, as docker-library/mariadb makes them.
+mariadb_image() {
+  local suite=$1 img="dockerstack/mariadb:$1" ctx real
+  current "$img" && return 0
+  debian_base "$suite"
+  _mariadb() {
+    ctx=$(workdir)
+    cat >"$ctx/docker-entrypoint.sh" <<'EOF'
+#!/bin/bash
+set -eo pipefail
+# VAR from VAR or VAR_FILE (the official image's file_env); MYSQL_* names are aliases of MARIADB_*.
+file_env() {
+  local var=$1 file="${1}_FILE" alias="MYSQL_${1#MARIADB_}" afile="MYSQL_${1#MARIADB_}_FILE" value=""
+  if [ -n "${!var:-}" ]; then value=${!var}
+  elif [ -n "${!file:-}" ]; then value=$(<"${!file}")
+  elif [ -n "${!alias:-}" ]; then value=${!alias}
+  elif [ -n "${!afile:-}" ]; then value=$(<"${!afile}"); fi
+  export "$var=$value"
+  unset "$file"
+}
+# An SQL string literal.
+q() { printf "'%s'" "${1//\'/\'\'}"; }
+if [ "${1:0:1}" = - ]; then set -- mariadbd "$@"; fi
+if [ "$1" = mariadbd ] || [ "$1" = mysqld ]; then
+  if [ "$(id -u)" = 0 ]; then
+    mkdir -p /var/lib/mysql /run/mysqld
+    find /var/lib/mysql /run/mysqld \! -user mysql -exec chown mysql:mysql '{}' +
+    exec setpriv --reuid=999 --regid=999 --init-groups "${BASH_SOURCE[0]}" "$@"
+  fi
+  if [ ! -d /var/lib/mysql/mysql ]; then
+    for v in MARIADB_ROOT_PASSWORD MARIADB_PASSWORD MARIADB_USER MARIADB_DATABASE MARIADB_RANDOM_ROOT_PASSWORD; do file_env "$v"; done
+    mariadb-install-db --datadir=/var/lib/mysql --skip-test-db --auth-root-authentication-method=normal >/dev/null
+    "$@" --skip-networking --socket=/run/mysqld/init.sock &
+    pid=$!
+    for _ in $(seq 60); do mariadb-admin --socket=/run/mysqld/init.sock ping >/dev/null 2>&1 && break; sleep 1; done
+    root=$MARIADB_ROOT_PASSWORD
+    if [ -n "$MARIADB_RANDOM_ROOT_PASSWORD" ]; then
+      root=$(head -c 24 /dev/urandom | base64 | tr -d '/+=')
+      echo "GENERATED ROOT PASSWORD: $root"
+    fi
+    hc=$(head -c 24 /dev/urandom | base64 | tr -d '/+=')
+    {
+      echo "SET @@SESSION.SQL_LOG_BIN=0;"
+      echo "ALTER USER 'root'@'localhost' IDENTIFIED BY $(q "$root");"
+      echo "CREATE USER 'root'@'%' IDENTIFIED BY $(q "$root"); GRANT ALL ON *.* TO 'root'@'%' WITH GRANT OPTION;"
+      for h in 127.0.0.1 ::1 localhost; do
+        echo "CREATE USER 'healthcheck'@'$h' IDENTIFIED BY $(q "$hc"); GRANT USAGE ON *.* TO 'healthcheck'@'$h';"
+      done
+      if [ -n "$MARIADB_DATABASE" ]; then echo "CREATE DATABASE IF NOT EXISTS \`$MARIADB_DATABASE\`;"; fi
+      if [ -n "$MARIADB_USER" ]; then
+        echo "CREATE USER $(q "$MARIADB_USER")@'%' IDENTIFIED BY $(q "$MARIADB_PASSWORD");"
+        if [ -n "$MARIADB_DATABASE" ]; then echo "GRANT ALL ON \`$MARIADB_DATABASE\`.* TO $(q "$MARIADB_USER")@'%';"; fi
+      fi
+      echo "FLUSH PRIVILEGES;"
+    } | mariadb --socket=/run/mysqld/init.sock -uroot
+    printf '[mariadb-client]\nport=3306\nsocket=/run/mysqld/mysqld.sock\nuser=healthcheck\npassword=%s\n' "$hc" >/var/lib/mysql/.my-healthcheck.cnf
+    chmod 0600 /var/lib/mysql/.my-healthcheck.cnf
+    kill "$pid"
+    wait "$pid" || true
+    unset MARIADB_PASSWORD MARIADB_ROOT_PASSWORD root hc
+  fi
+fi
+exec "$@"
+EOF
+    cat >"$ctx/healthcheck.sh" <<'EOF'
+#!/bin/bash
+# The official image's healthcheck.sh, for the checks compose files use (its healthcheck user's settings).
+set -eo pipefail
+cnf=/var/lib/mysql/.my-healthcheck.cnf
+[ -r "$cnf" ] || exit 1
+for arg; do
+  case $arg in
+    --connect) mariadb --defaults-extra-file="$cnf" --protocol=tcp -h 127.0.0.1 -e 'SELECT 1' >/dev/null ;;
+    --innodb_initialized)
+      [ "$(mariadb --defaults-extra-file="$cnf" -N -B -e "SELECT 1 FROM information_schema.ENGINES WHERE engine='InnoDB' AND support IN ('YES','DEFAULT','ENABLED')")" = 1 ] ;;
+    --su-mysql | --no-defaults | --defaults-file=* | --mariadbupgrade) ;;
+    *) echo "healthcheck.sh (stand-in): $arg is not supported" >&2; exit 2 ;;
+  esac
+done
+EOF
+    chmod 0755 "$ctx/docker-entrypoint.sh" "$ctx/healthcheck.sh"
+    cat >"$ctx/Dockerfile" <<EOF
+FROM dockerstack/debian:$suite-minbase
+RUN groupadd --system --gid 999 mysql \\
+    && useradd --system --gid mysql --uid 999 --home-dir /var/lib/mysql --no-create-home --shell /usr/sbin/nologin mysql \\
+    && printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod 0755 /usr/sbin/policy-rc.d \\
+    && apt-get update && apt-get install -y --no-install-recommends mariadb-server mariadb-client \\
+    && rm -rf /var/lib/apt/lists/* /usr/sbin/policy-rc.d /var/lib/mysql \\
+    && install -d -o mysql -g mysql -m 0755 /var/lib/mysql /run/mysqld \\
+    && printf '[mariadbd]\nbind-address=0.0.0.0\nskip-name-resolve\n' >/etc/mysql/mariadb.conf.d/60-docker.cnf
+COPY docker-entrypoint.sh healthcheck.sh /usr/local/bin/
+VOLUME /var/lib/mysql
+ENTRYPOINT ["docker-entrypoint.sh"]
+EXPOSE 3306
+CMD ["mariadbd"]
+EOF
+    build_image "$img" "$ctx" "mariadb (pending)" "$(real_suite "$suite")"
+    # shellcheck disable=SC2016  # expanded by the container's sh
+    real=$("$DOCKER" run --rm --entrypoint sh "$img" -c 'dpkg-query -W -f "\${Version}" mariadb-server')
+    printf 'FROM %s\n' "$img" >"$ctx/Dockerfile"
+    build_image "$img" "$ctx" "MariaDB (Debian mariadb-server $real)" "$(real_suite "$suite")"
+    "$DOCKER" run --rm --entrypoint sh "$img" -c 'mariadbd --version && id mysql && command -v healthcheck.sh'
+  }
+  step "mariadb stand-in $img (Debian mariadb-server, uid 999)" _mariadb
+}
+
+# ---------------------------------------------------------------------------------------------- rabbitmq
+# rabbitmq_image SUITE -> dockerstack/rabbitmq:SUITE: Debian's rabbitmq-server with the official image's contract
+# for compose users: uid 999, the /var/lib/rabbitmq volume, settings read from /etc/rabbitmq/conf.d (its
+# 10-defaults.conf: logs to the console, guest not limited to loopback), the Erlang cookie reachable from
+# root so that `rabbitmq-diagnostics` works in a healthcheck, and the entrypoint dropping to the rabbitmq user.
+rabbitmq_image() {
+  local suite=$1 img="dockerstack/rabbitmq:$1" ctx real
+  current "$img" && return 0
+  debian_base "$suite"
+  _rabbitmq() {
+    ctx=$(workdir)
+    cat >"$ctx/docker-entrypoint.sh" <<'EOF'
+#!/bin/sh
+# Like the official rabbitmq image's docker-entrypoint.sh: started as root, own the data folder and run as rabbitmq.
+set -e
+if [ "${1#-}" != "$1" ]; then set -- rabbitmq-server "$@"; fi
+if [ "$1" = rabbitmq-server ] && [ "$(id -u)" = 0 ]; then
+  # The Erlang cookie made here, before a healthcheck run as root could make it root's (then the server cannot read it).
+  if [ ! -e /var/lib/rabbitmq/.erlang.cookie ]; then
+    (umask 0277 && head -c 15 /dev/urandom | od -An -tx1 | tr -dc 0-9a-f >/var/lib/rabbitmq/.erlang.cookie)
+  fi
+  find /var/lib/rabbitmq \! -user rabbitmq -exec chown rabbitmq:rabbitmq '{}' +
+  exec setpriv --reuid=999 --regid=999 --init-groups "$0" "$@"
+fi
+exec "$@"
+EOF
+    chmod 0755 "$ctx/docker-entrypoint.sh"
+    cat >"$ctx/Dockerfile" <<EOF
+FROM dockerstack/debian:$suite-minbase
+RUN groupadd --system --gid 999 rabbitmq \\
+    && useradd --system --gid rabbitmq --uid 999 --home-dir /var/lib/rabbitmq --no-create-home --shell /usr/sbin/nologin rabbitmq \\
+    && printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod 0755 /usr/sbin/policy-rc.d \\
+    && apt-get update && apt-get install -y --no-install-recommends rabbitmq-server \\
+    && rm -rf /var/lib/apt/lists/* /usr/sbin/policy-rc.d /var/lib/rabbitmq /var/log/rabbitmq \\
+    && install -d -o rabbitmq -g rabbitmq -m 0755 /var/lib/rabbitmq /var/log/rabbitmq /etc/rabbitmq/conf.d \\
+    && printf 'loopback_users.guest = false\nlisteners.tcp.default = 5672\nlog.console = true\nlog.console.level = info\nlog.file = false\n' >/etc/rabbitmq/conf.d/10-defaults.conf \\
+    && ln -sf /var/lib/rabbitmq/.erlang.cookie /root/.erlang.cookie
+ENV HOME=/var/lib/rabbitmq RABBITMQ_LOGS=- PATH=/usr/lib/rabbitmq/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+COPY docker-entrypoint.sh /usr/local/bin/
+VOLUME /var/lib/rabbitmq
+ENTRYPOINT ["docker-entrypoint.sh"]
+EXPOSE 5672
+CMD ["rabbitmq-server"]
+EOF
+    build_image "$img" "$ctx" "rabbitmq (pending)" "$(real_suite "$suite")"
+    # shellcheck disable=SC2016  # expanded by the container's sh
+    real=$("$DOCKER" run --rm --entrypoint sh "$img" -c 'dpkg-query -W -f "\${Version}" rabbitmq-server')
+    printf 'FROM %s\n' "$img" >"$ctx/Dockerfile"
+    build_image "$img" "$ctx" "RabbitMQ (Debian rabbitmq-server $real)" "$(real_suite "$suite")"
+    "$DOCKER" run --rm --entrypoint sh "$img" -c 'id rabbitmq && command -v rabbitmq-server rabbitmq-diagnostics'
+  }
+  step "rabbitmq stand-in $img (Debian rabbitmq-server, uid 999)" _rabbitmq
+}
+
 # ---------------------------------------------------------------------------------------- dispatch
 UNSUPPORTED_MSG="cannot be built here: Alpine images need Alpine packages, which are not reachable (exit 3: static checks only)"
 SUITE_RE='(trixie|bookworm)'
@@ -992,6 +1156,16 @@ ensure_one() {
       if [[ $tag =~ ^([0-9]+)(\.[0-9]+)?(-$SUITE_RE)?$ ]]; then
         m=${BASH_REMATCH[1]}; suite=${BASH_REMATCH[4]:-trixie}
         postgres_image "$m" "$suite"; internal="dockerstack/postgres:$m-$suite"
+      fi ;;
+    docker.io/library/mariadb)
+      # mariadb:11.8 (Debian trixie's release line), 11, lts, latest: Debian's server at its patch level
+      if [[ $tag =~ ^(11(\.8(\.[0-9]+)?)?|lts|latest)$ ]]; then
+        mariadb_image trixie; internal="dockerstack/mariadb:trixie"
+      fi ;;
+    docker.io/library/rabbitmq)
+      # rabbitmq:4.1, 4, latest (no -management or -alpine): Debian's server at its patch level
+      if [[ $tag =~ ^(4(\.[0-9]+){0,2}|latest)$ ]]; then
+        rabbitmq_image trixie; internal="dockerstack/rabbitmq:trixie"
       fi ;;
     docker.io/library/redis)
       if [[ $tag =~ ^[0-9]+(\.[0-9]+){0,2}(-$SUITE_RE)?$ ]]; then

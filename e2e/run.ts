@@ -25,7 +25,16 @@ import {
   listFiles,
 } from '../test/helpers/fixtures.ts';
 import { finalUser } from '../test/helpers/rules.ts';
-import { composeRowUp, containerPort, httpGet, processUids, secretInImage, waitHealthy, writeSecrets } from './lib/checks.ts';
+import {
+  composeRowUp,
+  containerPort,
+  httpGet,
+  processUids,
+  secretInImage,
+  servicesUpStarts,
+  waitHealthy,
+  writeSecrets,
+} from './lib/checks.ts';
 import {
   BUILDER,
   baseImages,
@@ -140,7 +149,7 @@ async function runCase(combination: Combination, full: boolean): Promise<CaseRes
     // Named volumes compose.yaml mounts (data the service writes), one per case: an empty volume takes the
     // owner of the folder the image has at that path, as in Compose.
     const composed = parse(composeText(dir)) as {
-      services?: Record<string, { build?: unknown; volumes?: string[] }>;
+      services?: Record<string, { build?: unknown; volumes?: string[]; profiles?: string[]; command?: string[] }>;
     };
     // The built services' own volumes (not a backing service's, such as db-data).
     const mounts = Object.values(composed.services ?? {})
@@ -151,11 +160,7 @@ async function runCase(combination: Combination, full: boolean): Promise<CaseRes
         return { volume: `${name}-${volume}`, target };
       });
     volumes.push(...mounts.map((m) => m.volume));
-    const runArgs = (container: string) => [
-      'run',
-      '-d',
-      '--name',
-      container,
+    const hardened = [
       '--read-only',
       ...tmpfs.flatMap((t) => ['--tmpfs', `${t}:mode=1777`]),
       ...mounts.flatMap((m) => ['-v', `${m.volume}:${m.target}`]),
@@ -163,6 +168,13 @@ async function runCase(combination: Combination, full: boolean): Promise<CaseRes
       'ALL',
       '--security-opt',
       'no-new-privileges:true',
+    ];
+    const runArgs = (container: string) => [
+      'run',
+      '-d',
+      '--name',
+      container,
+      ...hardened,
       // The image's own check, polled every 2 s instead of 10 s (the engine here predates --start-interval).
       '--health-interval',
       '2s',
@@ -210,6 +222,13 @@ async function runCase(combination: Combination, full: boolean): Promise<CaseRes
 
     const stop = await docker(['stop', '-t', '10', name]);
     add('stops on SIGTERM < 5s', stop.code === 0 && stop.ms < 5000, `${(stop.ms / 1000).toFixed(1)}s`);
+
+    // A release step (compose's `release` profile): the same image, hardened the same way, runs it and exits 0.
+    const release = Object.values(composed.services ?? {}).find((svc) => svc.profiles?.includes('release') && svc.command);
+    if (release?.command) {
+      const oneOff = await docker(['run', '--rm', ...hardened, tag, ...release.command]);
+      add('release step exits 0', oneOff.code === 0, `${release.command.join(' ')}: ${tail(oneOff.out, 1)}`);
+    }
 
     // Data kept across a new container on the same volumes (fixture.json e2e.restartKeeps: a GET path and its answer).
     const keeps = combination.fixture.e2e.restartKeeps as { path: string; expect: string } | undefined;
@@ -386,7 +405,7 @@ async function runStack(fixture: AppFixture): Promise<CaseResult> {
     const dockerfiles = (await sh('find', [dir, '-name', 'Dockerfile', '-not', '-path', '*/node_modules/*'])).out.trim().split('\n');
     // Base images of every Dockerfile, and the images of services that are not built (PostgreSQL, Redis).
     const composed = parse(composeText(dir)) as {
-      services: Record<string, { image?: string; build?: unknown; healthcheck?: { disable?: boolean } }>;
+      services: Record<string, { image?: string; build?: unknown; healthcheck?: { disable?: boolean }; profiles?: string[] }>;
     };
     const pulled = Object.values(composed.services).flatMap((svc) => (svc.build || !svc.image ? [] : [svc.image]));
     const images = [...new Set([...dockerfiles.flatMap((f) => baseImages(readFileSync(f, 'utf8'))), ...pulled])];
@@ -399,7 +418,7 @@ async function runStack(fixture: AppFixture): Promise<CaseResult> {
     result.coldS = up.ms / 1000;
     const ps = await compose(['ps', '--all', '--format', '{{.Service}} {{.Health}} {{.State}}']);
     const rows = ps.out.trim().split('\n').filter(Boolean);
-    const services = Object.keys(composed.services).length;
+    const services = servicesUpStarts(composed.services);
     add(
       'compose up --wait: all healthy',
       up.code === 0 && rows.length >= services && rows.every((row) => composeRowUp(row, composed.services)),

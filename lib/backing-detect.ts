@@ -1,9 +1,11 @@
 // Backing services a service talks to, read from its dependencies and its code: pure over the files.
 // A client library in the manifest (pg, psycopg, github.com/jackc/pgx...) or a connection URL in the
 // source (`redis://`, `postgresql://`) is evidence; each kind found is a fact with its file and line.
+import type { BackingKind } from './backing.ts';
 import { type ProjectFiles, walk } from './project.ts';
 
-export type DetectedKind = 'postgres' | 'mysql' | 'redis' | 'mongo' | 'rabbitmq';
+/** Every kind found is one the generator adds (lib/backing.ts). */
+export type DetectedKind = BackingKind;
 
 export interface DetectedBacking {
   kind: DetectedKind;
@@ -71,6 +73,8 @@ const SOURCE = /\.(?:[cm]?[jt]sx?|py|go|ya?ml|toml|ini|cfg|env\.example)$|(?:^|\
 const NOT_SOURCE =
   /(?:^|\/)(?:tests?|__tests__|testdata|fixtures|docs|examples?|e2e|scripts)\/|_test\.(?:go|py)$|\.(?:test|spec)\.[cm]?[jt]sx?$|(?:^|\/)(?:test_[^/]*|conftest)\.py$/;
 
+const COMPOSE_FILE = /(?:^|\/)(?:docker-)?compose(?:[.-][\w.-]+)?\.ya?ml$/;
+
 const lineOf = (text: string, index: number) => text.slice(0, index).split('\n').length;
 
 /** Names of the production dependencies the manifests in the service folder declare, with their file. */
@@ -131,6 +135,8 @@ export interface BackingEvidence {
   found: DetectedBacking[];
   /** Server databases whose driver is there but that are optional: SQLite is the default. */
   optional: Array<DetectedBacking & { sqlite: string }>;
+  /** The kinds in `found` that only a driver in the manifest names (no connection URL in the code). */
+  driverOnly: DetectedBacking[];
 }
 
 const isClient = (dep: { name: string; file: string }, clients: { npm: string[]; pypi: string[]; go: string[] }) =>
@@ -158,7 +164,10 @@ export function backingEvidence(project: ProjectFiles): BackingEvidence {
       fromDeps.add(kind);
     }
   }
-  for (const file of walk(project, [''], (p) => SOURCE.test(p) && !NOT_SOURCE.test(p), 400)) {
+  // Compose files are not the code: the one compose reads is the repository's own setup (composeBacking in
+  // lib/backing.ts), and a URL in another (docker-compose.document.yaml) is an alternative setup's.
+  const isCode = (p: string) => SOURCE.test(p) && !NOT_SOURCE.test(p) && !COMPOSE_FILE.test(p);
+  for (const file of walk(project, [''], isCode, 400)) {
     const text = project.read(file);
     if (!text || text.length > 300_000) continue;
     const setting = sqlite ? undefined : SQLITE_SETTING.exec(text);
@@ -177,9 +186,11 @@ export function backingEvidence(project: ProjectFiles): BackingEvidence {
   }
   const list = [...found].map(([kind, source]) => ({ kind, source }));
   const serverDb = (d: DetectedBacking) => sqlite !== undefined && fromDeps.has(d.kind) && (d.kind === 'postgres' || d.kind === 'mysql');
+  const kept = list.filter((d) => !serverDb(d));
   return {
-    found: list.filter((d) => !serverDb(d)),
+    found: kept,
     optional: list.filter(serverDb).map((d) => ({ ...d, sqlite: sqlite as string })),
+    driverOnly: kept.filter((d) => fromDeps.has(d.kind)),
   };
 }
 

@@ -11,8 +11,8 @@ export interface ComposeSecret {
   /** Secret name, also its file under secrets/. */
   name: string;
   file: string;
-  /** What the file holds around its random password: the password alone (default) or a redis.conf. */
-  format?: 'password' | 'redis-conf';
+  /** What the file holds around its random password: the password alone (default), a redis.conf or a RabbitMQ conf.d file. */
+  format?: 'password' | 'redis-conf' | 'rabbitmq-conf';
 }
 
 export interface ServiceSpec {
@@ -62,6 +62,8 @@ export interface WorkerSpec {
   environment: Record<string, string>;
   /** Its liveness check; undefined: none (the image's HTTP check is turned off, and a fact says why). */
   healthcheck?: Healthcheck;
+  /** A release step: in the `release` profile (`up` leaves it out), run with `docker compose run --rm`, never restarted. */
+  oneOff?: boolean;
 }
 
 /** The compose service name of a worker of `service`. */
@@ -83,6 +85,7 @@ export function workerMapping(spec: ServiceSpec, worker: WorkerSpec): Record<str
     mapping[key] = key === 'environment' ? environment : value;
   }
   if (!('environment' in mapping) && Object.keys(environment).length) mapping.environment = environment;
+  if (worker.oneOff) Object.assign(mapping, { profiles: ['release'], restart: 'no' });
   return mapping;
 }
 
@@ -460,8 +463,12 @@ export function mergeCompose(
         before && isMap(before) ? mergeService(doc, before, mapping, spec.envFileKeys) : (doc.createNode(mapping) as YAMLMap);
       if (before && isMap(before) && JSON.stringify(plain(doc, before)) !== JSON.stringify(plain(doc, workerNode))) replaced.push(name);
       if (!worker.healthcheck)
-        (workerNode.get('healthcheck', true) as { commentBefore?: string }).commentBefore =
-          ' no check of its own: compose restarts it when it exits';
+        (workerNode.get('healthcheck', true) as { commentBefore?: string }).commentBefore = worker.oneOff
+          ? ` a release step, run once before each deploy: docker compose run --rm ${name}`
+          : ' no check of its own: compose restarts it when it exits';
+      // `no` unquoted is a boolean to YAML 1.1 readers: Compose's own examples quote it.
+      const restart = workerNode.get('restart', true);
+      if (isScalar(restart) && restart.value === 'no') restart.type = 'QUOTE_DOUBLE';
       services.set(name, workerNode);
     }
   }

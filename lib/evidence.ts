@@ -49,6 +49,8 @@ export interface RepoEvidence {
   ports: Array<Evidence<number>>;
   /** Processes beside the server (Procfile lines other than web and release): a worker, a scheduler. */
   workers: WorkerCommand[];
+  /** Release steps, run once before each deploy (Procfile `release:`, fly.toml `release_command`). */
+  releases: Array<Evidence<string>>;
   /** Facts to print: release steps, workers, start-up steps. */
   facts: FactLine[];
   /** Every file read, for messages that say what was tried. */
@@ -230,6 +232,7 @@ function readProcfile(project: ProjectFiles, dir: string, ev: RepoEvidence): voi
       const followed = follow(project, command, source, dir, undefined, undefined);
       if (followed) ev.starts.push({ ...followed, origin: `${source} web` });
     } else if (type === 'release') {
+      ev.releases.push({ value: command, source });
       ev.facts.push({
         label: 'release',
         value: command,
@@ -386,13 +389,15 @@ function readFlyToml(project: ProjectFiles, dir: string, ev: RepoEvidence): void
     } else ev.facts.push({ label: name, value: command, source, note: 'a fly.toml process: not a service yet' });
   }
   const release = table(toml.deploy).release_command;
-  if (typeof release === 'string')
+  if (typeof release === 'string') {
+    ev.releases.push({ value: release, source: `fly.toml:${tomlKeyLine(text, 'deploy', 'release_command')}` });
     ev.facts.push({
       label: 'release',
       value: release,
       source: `fly.toml:${tomlKeyLine(text, 'deploy', 'release_command')}`,
       note: 'a migration step for each deploy: run it before the service starts',
     });
+  }
 }
 
 /** app.json (Heroku): `scripts` (postdeploy...) as steps to report, `env.PORT` as a port. */
@@ -497,7 +502,7 @@ function readPlatformFiles(project: ProjectFiles, dir: string, ev: RepoEvidence)
 
 /** Everything the repository says about how its service in `dir` runs. */
 export function readEvidence(project: ProjectFiles, dir = ''): RepoEvidence {
-  const ev: RepoEvidence = { starts: [], ports: [], workers: [], facts: [], files: [] };
+  const ev: RepoEvidence = { starts: [], ports: [], workers: [], releases: [], facts: [], files: [] };
   readDockerfile(project, dir, ev);
   readProcfile(project, dir, ev);
   readFlyToml(project, dir, ev);

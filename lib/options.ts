@@ -1,5 +1,6 @@
 // Option specs shared by the generators: each prompt has a matching option, and `--help` shows every
 // option with its default. Allowed values are checked before anything runs.
+import { BACKING_KINDS } from './backing.ts';
 import { InputError } from './errors.ts';
 
 export interface OptionSpec {
@@ -33,7 +34,7 @@ export const COMMON_OPTIONS: OptionSpec[] = [
   {
     name: 'backing',
     type: 'string',
-    description: 'Backing services the app uses, comma-separated: postgres, redis (healthchecked, with volumes and a password secret)',
+    description: `Backing services the app uses, comma-separated: ${BACKING_KINDS.join(', ')} (healthchecked, with volumes and a password secret)`,
     defaultText: 'the saved answer, else none',
   },
   {

@@ -69,6 +69,8 @@ export interface ReadmeData {
   composeFile: string;
   services: ReadmeService[];
   workers: ReadmeWorker[];
+  /** Release steps (the `release` profile): one-offs run with `docker compose run --rm`, not by `up`. */
+  releases: Array<{ name: string; command: string }>;
   backing: ReadmeBacking[];
   buildSecrets: ReadmeBuildSecret[];
   runtimeSecrets: ReadmeRuntimeSecret[];
@@ -89,6 +91,7 @@ type ComposeService = {
   secrets?: Array<string | { source: string }>;
   healthcheck?: { test?: string[] | string; disable?: boolean };
   command?: string[] | string;
+  profiles?: string[];
 };
 
 const secretName = (s: string | { source: string }) => (typeof s === 'string' ? s : s.source);
@@ -114,6 +117,7 @@ export function readmeData(
   const services: ReadmeService[] = [];
   const backing: ReadmeBacking[] = [];
   const workers: ReadmeWorker[] = [];
+  const releases: ReadmeData['releases'] = [];
   for (const [name, service] of Object.entries(compose.services ?? {})) {
     if (!service || typeof service !== 'object') continue;
     if (!service.build) {
@@ -130,6 +134,10 @@ export function readmeData(
     const runtimeImage = resolveArgs(text, /^FROM\s+(?:--\S+\s+)*(\S+)\s+AS\s+runtime\s*$/im.exec(text)?.[1]);
     const dockerignorePath = ignoreFileOf(dockerfile, context, (p) => read(p) !== undefined);
     const environment = envMap(service.environment);
+    if (service.command && service.profiles?.includes('release')) {
+      releases.push({ name, command: commandText(service.command) });
+      continue;
+    }
     // A second service from the same image with a command of its own and no port is a worker of the first.
     if (
       service.command &&
@@ -181,6 +189,7 @@ export function readmeData(
     composeFile: 'compose.yaml',
     services,
     workers,
+    releases,
     backing,
     buildSecrets,
     runtimeSecrets: unique(services.flatMap((s) => s.runtimeSecrets)),

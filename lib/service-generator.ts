@@ -6,16 +6,7 @@ import { accessSync, chmodSync, constants, existsSync, readFileSync, statSync } 
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import Generator, { type BaseOptions } from 'yeoman-generator';
-import {
-  BACKING_KINDS,
-  type BackingKind,
-  backingService,
-  codeEnvironment,
-  composeBacking,
-  parseBacking,
-  passwordIn,
-  secretText,
-} from './backing.ts';
+import { type BackingKind, backingService, codeEnvironment, composeBacking, parseBacking, passwordIn, secretText } from './backing.ts';
 import { backingEvidence, type DetectedBacking, envReads } from './backing-detect.ts';
 import { type ComposeSecret, composeFileIn, mergeCompose, type ServiceSpec, withBacking } from './compose.ts';
 import { entrypointInit } from './dockerfile.ts';
@@ -196,16 +187,21 @@ export abstract class ServiceGenerator extends Generator<Record<string, unknown>
     // is added, and its connection settings stay as the repository sets them (its environment, its env_file).
     const { path, name } = this.composeFile();
     const theirs = composeBacking(this.fs.exists(path) ? this.fs.read(path) : undefined, name);
-    const reused = theirs.filter((b) => found.kinds.includes(b.kind as BackingKind) || found.unsupported.some((d) => d.kind === b.kind));
+    const reused = theirs.filter((b) => found.kinds.includes(b.kind));
     const isReused = (kind: string) => reused.some((b) => b.kind === kind);
-    const kinds = found.kinds.filter((kind) => !isReused(kind));
+    // A compose file that runs backing services of its own says which the app uses: a kind that only a driver
+    // in the manifest names, and that file does not run, is an alternative the code supports (TypeORM's pg
+    // beside Mongoose), reported and not added.
+    const alternatives = theirs.length ? found.driverOnly.filter((d) => !theirs.some((b) => b.kind === d.kind)) : [];
+    const isAlternative = (kind: string) => alternatives.some((d) => d.kind === kind);
+    const kinds = found.kinds.filter((kind) => !isReused(kind) && !isAlternative(kind));
     // The connection settings under the names the code reads (REDIS_HOST, CELERY_BROKER_URL, PGHOST...).
     const reads = kinds.length ? envReads(diskProject(this.destinationRoot())) : [];
-    const code = kinds.map((kind) => codeEnvironment(kind, reads));
+    const code = kinds.map((kind) => codeEnvironment(kind, reads, kinds));
     this.backing = {
       kinds,
       facts: [
-        ...found.facts.filter((f) => !isReused(String(f.value))),
+        ...found.facts.filter((f) => !isReused(String(f.value)) && !isAlternative(String(f.value))),
         ...reused.map((b) => ({
           label: 'backing',
           value: `${b.kind} (the repository's ${b.name})`,
@@ -215,11 +211,10 @@ export abstract class ServiceGenerator extends Generator<Record<string, unknown>
         ...code.flatMap((c) => c.facts),
       ],
       warnings: [
-        ...found.unsupported
-          .filter((d) => !isReused(d.kind))
-          .map(
-            (d) => `the app uses ${d.kind} (${d.source}); ${name} gets no ${d.kind} service: --backing offers ${BACKING_KINDS.join(', ')}`,
-          ),
+        ...alternatives.map(
+          (d) =>
+            `${d.kind} is optional (${d.source}): ${name} runs ${theirs.map((b) => b.name).join(', ')} and no ${d.kind}, so none is added; --backing ${d.kind} adds it`,
+        ),
         ...found.optional.map(
           (d) =>
             `${d.kind} is optional (${d.source}): SQLite is the default (${d.sqlite}), so ${name} gets no ${d.kind}; --backing ${d.kind} adds it`,
@@ -242,15 +237,16 @@ export abstract class ServiceGenerator extends Generator<Record<string, unknown>
   private resolveBackingKinds(): {
     kinds: BackingKind[];
     facts: FactLine[];
-    unsupported: DetectedBacking[];
     optional: Array<{ kind: string; source: string; sqlite: string }>;
+    /** Kinds found only from a driver in the manifest (no connection URL in the code). */
+    driverOnly: DetectedBacking[];
   } {
     const given = this.options.backing;
     const listed = (kinds: BackingKind[], source: string) => ({
       kinds,
       facts: kinds.map((kind) => ({ label: 'backing', value: kind, source })),
-      unsupported: [],
       optional: [],
+      driverOnly: [],
     });
     if (given !== undefined && given !== null && given !== '') {
       const list = parseBacking(given);
@@ -260,15 +256,12 @@ export abstract class ServiceGenerator extends Generator<Record<string, unknown>
     if (this.config.get('backing') !== undefined) {
       return listed(parseBacking(this.config.get('backing')), '.yo-rc.json');
     }
-    const { found, optional } = backingEvidence(diskProject(this.destinationRoot()));
-    const supported = found.filter((d): d is DetectedBacking & { kind: BackingKind } =>
-      (BACKING_KINDS as readonly string[]).includes(d.kind),
-    );
+    const { found, optional, driverOnly } = backingEvidence(diskProject(this.destinationRoot()));
     return {
-      kinds: supported.map((d) => d.kind),
-      facts: supported.map((d) => ({ label: 'backing', value: d.kind, source: d.source })),
-      unsupported: found.filter((d) => !supported.includes(d as never)),
+      kinds: found.map((d) => d.kind),
+      facts: found.map((d) => ({ label: 'backing', value: d.kind, source: d.source })),
       optional,
+      driverOnly,
     };
   }
 

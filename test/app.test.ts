@@ -280,9 +280,9 @@ describe('new projects, backing services and existing compose files (app generat
       const bad = await runCli(['--yes', '--new', 'web:ruby'], root);
       assert.equal(bad.code, 1);
       assert.match(bad.output, /--new: "ruby" is not a language; use one of: node, go, python/);
-      const backing = await runCli(['--yes', '--new', 'api:go', '--backing', 'mysql'], root);
+      const backing = await runCli(['--yes', '--new', 'api:go', '--backing', 'cassandra'], root);
       assert.equal(backing.code, 1);
-      assert.match(backing.output, /--backing: "mysql" is not allowed; use any of: postgres, redis/);
+      assert.match(backing.output, /--backing: "cassandra" is not allowed; use any of: postgres, redis, mysql, mongo, rabbitmq/);
       assert.deepEqual(readdirSync(root), ['web'], 'nothing written');
       assert.deepEqual(readdirSync(join(root, 'web')), ['notes.txt']);
     } finally {

@@ -1,6 +1,6 @@
 // Backing services read from a service's dependencies and code (lib/backing-detect.ts), without Yeoman.
 import assert from 'node:assert/strict';
-import { codeEnvironment } from '../lib/backing.ts';
+import { backingService, codeEnvironment, passwordIn, secretText } from '../lib/backing.ts';
 import { backingEvidence, detectBacking, envReads } from '../lib/backing-detect.ts';
 import { memoryProject } from '../lib/project.ts';
 
@@ -118,5 +118,47 @@ describe('the connection settings under the names the code reads', () => {
     const pg = codeEnvironment('postgres', reads);
     assert.deepEqual(pg.environment, { DB_HOST: 'db', PGUSER: 'app' });
     assert.deepEqual(pg.secretEnvironment, { DATABASE_URL: 'postgresql://app:{password}@db:5432/app', PGPASSWORD: '{password}' });
+  });
+
+  it('points MySQL, MongoDB and RabbitMQ names at their services; with RabbitMQ beside Redis the broker is RabbitMQ', () => {
+    const reads = [
+      'MYSQL_HOST',
+      'MYSQL_PASSWORD',
+      'MONGODB_URI',
+      'MONGO_DB',
+      'RABBITMQ_URL',
+      'AMQP_HOST',
+      'CELERY_BROKER_URL',
+      'CELERY_RESULT_BACKEND',
+    ].map((name) => ({ name, source: 'app.py:1' }));
+    const mysql = codeEnvironment('mysql', reads);
+    assert.deepEqual([mysql.environment, mysql.secretEnvironment], [{ MYSQL_HOST: 'mysql' }, { MYSQL_PASSWORD: '{password}' }]);
+    const mongo = codeEnvironment('mongo', reads);
+    assert.deepEqual(
+      [mongo.environment, mongo.secretEnvironment],
+      [{ MONGO_DB: 'app' }, { MONGODB_URI: 'mongodb://app:{password}@mongo:27017/app?authSource=admin' }],
+    );
+    const kinds = ['redis', 'rabbitmq'] as const;
+    const rabbit = codeEnvironment('rabbitmq', reads, kinds);
+    assert.deepEqual(rabbit.environment, { AMQP_HOST: 'rabbitmq' });
+    assert.deepEqual(rabbit.secretEnvironment, {
+      RABBITMQ_URL: 'amqp://app:{password}@rabbitmq:5672/',
+      CELERY_BROKER_URL: 'amqp://app:{password}@rabbitmq:5672/',
+    });
+    assert.deepEqual(codeEnvironment('redis', reads, kinds).secretEnvironment, {
+      CELERY_RESULT_BACKEND: 'redis://:{password}@redis:6379/0',
+    });
+  });
+
+  it("gives RabbitMQ the app's user in a conf.d file (a Compose secret), never the guest account or an environment password", () => {
+    const rabbit = backingService('rabbitmq');
+    const [conf] = rabbit.secrets;
+    assert.deepEqual(rabbit.mapping.secrets, [{ source: 'rabbitmq_conf', target: '/etc/rabbitmq/conf.d/90-dockerstack.conf' }]);
+    assert.equal(rabbit.mapping.environment, undefined);
+    const text = secretText(conf, 'pw-1_x');
+    assert.match(text, /^default_user = app$/m);
+    assert.match(text, /^default_pass = pw-1_x$/m);
+    assert.equal(passwordIn(conf, text), 'pw-1_x');
+    assert.equal(passwordIn(conf, 'default_user = app\n'), undefined);
   });
 });

@@ -129,7 +129,10 @@ describe('compose model', () => {
   });
 
   it('rejects an unknown backing service with the allowed ones', () => {
-    assert.throws(() => parseBacking('postgres,mongo'), /--backing: "mongo" is not allowed; use any of: postgres, redis/);
+    assert.throws(
+      () => parseBacking('postgres,cassandra'),
+      /--backing: "cassandra" is not allowed; use any of: postgres, redis, mysql, mongo, rabbitmq/,
+    );
     assert.deepEqual(parseBacking('none'), []);
   });
 });

@@ -77,6 +77,10 @@ export async function secretInImage(tag: string, secret: string): Promise<string
   }
 }
 
+/** How many services `docker compose up` starts: those in a profile (a release one-off) wait for `run`. */
+export const servicesUpStarts = (services: Record<string, { profiles?: string[] } | undefined> | undefined) =>
+  Object.values(services ?? {}).filter((s) => !s?.profiles?.length).length;
+
 /**
  * A `docker compose ps --format '{{.Service}} {{.Health}} {{.State}}'` row that is up: healthy, or (for a
  * service whose check compose.yaml turns off, a worker without a ping) running.

@@ -241,7 +241,7 @@ export function detectPython(project: ProjectFiles, options: DetectOptions = {})
   const healthPath =
     app.framework.value === 'streamlit' ? fact('/_stcore/health', "Streamlit's health endpoint") : detectHealthPath(project, proj.dir);
   const native = detectNative(deps);
-  const workers = detectWorkers(project, proj.dir, evidence.workers, deps);
+  const workers = detectWorkers(project, proj.dir, evidence.workers, deps, evidence.releases);
   const tests = detectTests(project, proj.dir, allDeps, app.framework.value, manager.value);
 
   const labels: LabelFacts = {

@@ -345,6 +345,7 @@ export function planPython(facts: PythonFacts, answers: PythonAnswers): PythonPl
             command: w.command,
             environment: w.environment,
             healthcheck: w.health ? commandProbe(w.health) : undefined,
+            ...(w.oneOff ? { oneOff: true } : {}),
           })),
         }
       : {}),

@@ -1,6 +1,6 @@
 // Python workers: the processes a repository runs beside its server (a Procfile `worker:` line, a Celery
 // app), each a compose service from the same image. Pure over the project's files.
-import type { WorkerCommand } from '../../lib/evidence.ts';
+import { type Evidence, shellWords, splitChain, type WorkerCommand } from '../../lib/evidence.ts';
 import type { FactLine } from '../../lib/facts.ts';
 import { type ProjectFiles, walk } from '../../lib/project.ts';
 
@@ -14,6 +14,8 @@ export interface PythonWorker {
   health?: string[];
   /** `Procfile:2 worker`, `tasks.py:5 celery = Celery(...)` */
   source: string;
+  /** A release step (migrations): run once with `docker compose run --rm`, not started by `up`. */
+  oneOff?: boolean;
 }
 
 /** Celery's app argument: `-A x`, `--app x`, `--app=x`, `-Ax`. */
@@ -76,6 +78,7 @@ export function detectWorkers(
   dir: string,
   declared: WorkerCommand[],
   deps: Set<string>,
+  releases: Array<Evidence<string>> = [],
 ): { workers: PythonWorker[]; facts: FactLine[] } {
   const workers: PythonWorker[] = declared.map((w) => {
     const command = normalize(w.argv);
@@ -88,15 +91,34 @@ export function detectWorkers(
       workers.push({ name: 'worker', command, environment: {}, health: healthOf(command), source: found.source });
     }
   }
-  const facts = workers.map(
-    (w): FactLine => ({
-      label: w.name === 'worker' ? 'worker' : `worker ${w.name}`,
-      value: w.command.join(' '),
-      source: w.source,
-      note: w.health
-        ? `checked by ${w.health.slice(0, 1).concat(w.health.slice(3, 5)).join(' ')}`
-        : 'no check of its own: restarted when it exits',
-    }),
-  );
-  return { workers, facts };
+  // The release step (the first one the repository names) as a one-off from the same image: one command in
+  // exec form (the image may have no shell); a chain stays a printed fact to run by hand.
+  const release = releases[0];
+  const releaseFacts: FactLine[] = [];
+  if (release) {
+    const chain = splitChain(release.value);
+    if (chain.length === 1) {
+      const command = normalize(shellWords(chain[0]));
+      releaseFacts.push({
+        label: 'release one-off',
+        value: command.join(' '),
+        source: release.source,
+        note: 'a compose service in the "release" profile: docker compose run --rm <service>-release',
+      });
+      workers.push({ name: 'release', command, environment: {}, source: release.source, oneOff: true });
+    }
+  }
+  const facts = workers
+    .filter((w) => !w.oneOff)
+    .map(
+      (w): FactLine => ({
+        label: w.name === 'worker' ? 'worker' : `worker ${w.name}`,
+        value: w.command.join(' '),
+        source: w.source,
+        note: w.health
+          ? `checked by ${w.health.slice(0, 1).concat(w.health.slice(3, 5)).join(' ')}`
+          : 'no check of its own: restarted when it exits',
+      }),
+    );
+  return { workers, facts: [...facts, ...releaseFacts] };
 }
