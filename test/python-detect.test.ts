@@ -62,6 +62,38 @@ describe('python detection', () => {
     assert.equal(f.python.value.tag, '3.12');
     assert.equal(f.python.source, 'Pipfile python_version');
   });
+  it("with no health route, checks a page the framework serves itself: Django's admin login, FastAPI's and Litestar's schema", () => {
+    const health = (files: Record<string, string>) => {
+      const f = detectPython(memoryProject(files)).healthPath;
+      return `${f.value} <- ${f.source}`;
+    };
+    const wsgi = 'from django.core.wsgi import get_wsgi_application\napplication = get_wsgi_application()\n';
+    const manage = "os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'site1.settings')\n";
+    const settings = "ROOT_URLCONF = 'site1.urls'\n";
+    const django = { 'requirements.txt': 'django\ngunicorn\n', 'manage.py': manage, 'site1/settings.py': settings, 'site1/wsgi.py': wsgi };
+    // Django's own urls.py template names path('', views.home) in its docstring: not a route.
+    const urls =
+      '"""Examples:\n    path(\'\', views.home, name=\'home\')\n"""\nfrom django.contrib import admin\nfrom django.urls import path\n\nurlpatterns = [\n    path("backstage/", admin.site.urls),\n]\n';
+    assert.equal(health({ ...django, 'site1/urls.py': urls }), '/backstage/login/ <- site1/urls.py:8');
+    const rooted = urls.replace('urlpatterns = [\n', 'urlpatterns = [\n    path("", include("pages.urls")),\n');
+    assert.equal(health({ ...django, 'site1/urls.py': rooted }), '/ <- site1/urls.py:8');
+    // An app's own urls.py is mounted under a prefix: its path("") is not /.
+    const users = { 'users/urls.py': 'urlpatterns = [path("", UserList.as_view())]\n' };
+    assert.equal(health({ ...django, 'site1/urls.py': urls, ...users }), '/backstage/login/ <- site1/urls.py:8');
+    assert.equal(health(django), '/ <- default (no /healthz or /health route found)');
+    const api = (text: string) => ({ 'requirements.txt': 'fastapi\nuvicorn\n', 'main.py': `from fastapi import FastAPI\n\n${text}\n` });
+    assert.equal(health(api('app = FastAPI()')), '/openapi.json <- main.py:3');
+    assert.equal(health(api('app = FastAPI()\n\n@app.get("/")\ndef index():\n    return {}')), '/ <- main.py:5');
+    assert.equal(health(api('app = FastAPI(openapi_url="/api/openapi.json")')), '/api/openapi.json <- main.py:3');
+    assert.equal(health(api('app = FastAPI(openapi_url=None)')), '/ <- default (no /healthz or /health route found)');
+    assert.equal(health(api('app = FastAPI(openapi_url=f"{PREFIX}/openapi.json")')), '/ <- default (no /healthz or /health route found)');
+    const lite = {
+      'requirements.txt': 'litestar\nuvicorn\n',
+      'app.py': 'from litestar import Litestar\n\napp = Litestar(route_handlers=[])\n',
+    };
+    assert.equal(health(lite), '/schema <- app.py:3');
+  });
+
   it('finds the FastAPI app object, the port and the health route with file:line', () => {
     const f = detectPython(
       memoryProject({

@@ -6,7 +6,7 @@ import { readEvidence } from '../../lib/evidence.ts';
 import { type Fact, fact } from '../../lib/facts.ts';
 import { type GoWorkContext, goDirectives } from '../../lib/go-work.ts';
 import type { LabelFacts } from '../../lib/labels.ts';
-import { isOtherProtocolPort } from '../../lib/ports.ts';
+import { configFilePort, isOtherProtocolPort } from '../../lib/ports.ts';
 import { type ProjectFiles, pathBack, subProject } from '../../lib/project.ts';
 import { type ResolvedVersion, resolveVersion } from '../../lib/versions.ts';
 
@@ -369,6 +369,9 @@ export function detectServe(project: ProjectFiles, main: string, module = readGo
   // No port in the source: the repository's own Dockerfile (EXPOSE, ENV PORT), fly.toml or app.json says it.
   const declared = port ? undefined : readEvidence(project).ports[0];
   if (declared) port = fact(declared.value, declared.source, 'no port in the source');
+  // Nor there: the config file the code reads at run time (conf/test/conf.yaml kitex.address ":8881").
+  const configured = port ? undefined : configFilePort(project, texts);
+  if (configured) port = fact(configured.port, configured.source, 'the config file the code reads');
   port ??= fact(8080, 'default (no port found in the source)');
 
   let healthPath: Fact<string> | undefined;

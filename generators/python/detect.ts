@@ -5,7 +5,8 @@ import { InputError, lineOf, parseJsonFile } from '../../lib/errors.ts';
 import { type RepoEvidence, readEvidence, type StartCommand } from '../../lib/evidence.ts';
 import { type Fact, type FactLine, fact } from '../../lib/facts.ts';
 import type { LabelFacts } from '../../lib/labels.ts';
-import { type ProjectFiles, walk } from '../../lib/project.ts';
+import { configFilePort } from '../../lib/ports.ts';
+import { type ProjectFiles, subProject, walk } from '../../lib/project.ts';
 import {
   currentLine,
   firstLine,
@@ -962,7 +963,15 @@ function detectPort(project: ProjectFiles, dir: string, app: AppFacts, evidence:
   }
   const framework = app.framework.value;
   if (runner === 'flask') return fact(5000, 'flask run default port');
-  if (framework === 'entrypoint' || framework === 'script') return fact(8000, 'default (no port found in the source)');
+  if (framework === 'entrypoint' || framework === 'script') {
+    // The app's own server: the config file it reads at run time may name its port (config/polls.yaml port: 8080).
+    const configured = configFilePort(
+      subProject(project, dir),
+      files.map((f) => [f, project.read(f) ?? ''] as const),
+    );
+    if (configured) return fact(configured.port, under(dir, configured.source), 'the config file the code reads');
+    return fact(8000, 'default (no port found in the source)');
+  }
   const name: Record<string, string> = { fastapi: 'fastapi run', litestar: 'litestar run', waitress: 'waitress' };
   return fact(
     runner === 'waitress' ? 8080 : 8000,
@@ -980,7 +989,64 @@ function detectHealthPath(project: ProjectFiles, dir: string): Fact<string> {
       if (m) return fact(m[1].startsWith('/') ? m[1] : `/${m[1]}`, `${file}:${lineOf(text, m.index)}`);
     }
   }
-  return fact('/', 'default (no /healthz or /health route found)');
+  return frameworkPage(project, files) ?? fact('/', 'default (no /healthz or /health route found)');
+}
+
+/** Python code without its comments and triple-quoted strings (docstrings), line numbers kept. */
+function blankPython(text: string): string {
+  const blank = (m: string) => m.replace(/[^\n]/g, ' ');
+  return text.replace(/"""[\s\S]*?"""|'''[\s\S]*?'''|#[^\n]*/g, blank);
+}
+
+/**
+ * With no health route: the route the code declares at /, else a page the framework itself serves without a
+ * login or a database: Django's admin login form (where urls.py mounts the admin), FastAPI's OpenAPI schema
+ * (unless turned off), Litestar's schema page. With no route at /, / is a 404 in such apps.
+ */
+function frameworkPage(project: ProjectFiles, files: string[]): Fact<string> | undefined {
+  // A route the code declares at / comes first: `@app.get("/")` on the app object, or `path("", ...)` in
+  // Django's root URLconf (ROOT_URLCONF; an app's own urls.py is mounted under a prefix).
+  const code = (file: string) => blankPython(project.read(file) ?? '');
+  const rootConf = files
+    .map((f) => /^\s*ROOT_URLCONF\s*=\s*['"]([\w.]+)['"]/m.exec(code(f))?.[1])
+    .find(Boolean)
+    ?.replace(/\./g, '/');
+  for (const file of files) {
+    const text = code(file);
+    const isRootConf = !!rootConf && file.replace(/\.py$/, '').endsWith(rootConf);
+    const m =
+      /@(?:app|application|api)\.(?:get|route|api_route)\(\s*['"]\/['"]/.exec(text) ??
+      (isRootConf ? /\b(?:re_)?path\(\s*r?['"]\^?\$?['"]\s*,/.exec(text) : null);
+    if (m) return fact('/', `${file}:${lineOf(text, m.index)}`, 'a route at /');
+  }
+  for (const file of files) {
+    const text = code(file);
+    const admin = /\b(?:re_)?path\(\s*r?['"]\^?([\w/-]*)['"]\s*,\s*admin\.site\.urls/.exec(text);
+    if (admin) {
+      const prefix = admin[1].replace(/^\/+/, '');
+      return fact(
+        `/${prefix}${prefix && !prefix.endsWith('/') ? '/' : ''}login/`,
+        `${file}:${lineOf(text, admin.index)}`,
+        "Django admin's login page",
+      );
+    }
+  }
+  for (const file of files) {
+    const text = code(file);
+    const app = /\b(FastAPI|Litestar)\(/.exec(text);
+    if (!app) continue;
+    const source = `${file}:${lineOf(text, app.index)}`;
+    // openapi_url="/api/openapi.json" moves it; None, or a value computed at run time, leaves nothing to name.
+    const moved = /\bopenapi_url\s*=\s*(?:(['"])(\/[^'"]*)\1)?/.exec(text);
+    if (app[1] === 'FastAPI' && moved) {
+      if (moved[2]) return fact(moved[2], `${file}:${lineOf(text, moved.index)}`, "FastAPI's OpenAPI schema");
+      continue;
+    }
+    return app[1] === 'FastAPI'
+      ? fact('/openapi.json', source, "FastAPI's OpenAPI schema")
+      : fact('/schema', source, "Litestar's OpenAPI schema page");
+  }
+  return undefined;
 }
 
 function detectNative(deps: Set<string>): Fact<string[]> {
