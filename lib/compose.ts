@@ -4,7 +4,7 @@ import { posix } from 'node:path';
 import { type Document, isMap, isNode, isScalar, isSeq, type Pair, parseDocument, type YAMLMap } from 'yaml';
 import type { BackingService } from './backing.ts';
 import { InputError } from './errors.ts';
-import { composeHealthcheck, type Healthcheck } from './healthcheck.ts';
+import { commandProbe, composeHealthcheck, type Healthcheck } from './healthcheck.ts';
 import type { User } from './images.ts';
 
 export interface ComposeSecret {
@@ -47,6 +47,11 @@ export interface ServiceSpec {
   hostPort?: number;
   /** Processes run from the same image beside the server (a Procfile `worker:` line, a Celery app). */
   workers?: WorkerSpec[];
+  /**
+   * A command the image runs that exits 0 (`node -e ""`): the check of a worker without one of its own. A
+   * disabled check would make `docker compose up --wait` fail ("has no healthcheck configured": compose#13522).
+   */
+  aliveCommand?: string[];
   /** A git-ignored env file with the settings that hold a password (REDIS_URL, DATABASE_URL), e.g. `./secrets/api.env`. */
   envFile?: string;
   /** The names that env file sets: an `environment` entry of the same name (an older run's) would override it. */
@@ -80,7 +85,8 @@ export function workerMapping(spec: ServiceSpec, worker: WorkerSpec): Record<str
   for (const [key, value] of Object.entries(web)) {
     if (key === 'init') {
       mapping.command = worker.command;
-      mapping.healthcheck = worker.healthcheck ? composeHealthcheck(worker.healthcheck) : { disable: true };
+      const check = worker.healthcheck ?? (spec.aliveCommand && !worker.oneOff ? commandProbe(spec.aliveCommand) : undefined);
+      mapping.healthcheck = check ? composeHealthcheck(check) : { disable: true };
     }
     mapping[key] = key === 'environment' ? environment : value;
   }
@@ -465,7 +471,9 @@ export function mergeCompose(
       if (!worker.healthcheck)
         (workerNode.get('healthcheck', true) as { commentBefore?: string }).commentBefore = worker.oneOff
           ? ` a release step, run once before each deploy: docker compose run --rm ${name}`
-          : ' no check of its own: compose restarts it when it exits';
+          : spec.aliveCommand
+            ? ' no check of its own: healthy while it runs (a disabled check fails docker compose up --wait); compose restarts it when it exits'
+            : ' no check of its own: compose restarts it when it exits';
       // `no` unquoted is a boolean to YAML 1.1 readers: Compose's own examples quote it.
       const restart = workerNode.get('restart', true);
       if (isScalar(restart) && restart.value === 'no') restart.type = 'QUOTE_DOUBLE';

@@ -29,6 +29,41 @@ describe('node detection', () => {
     assert.deepEqual([f.start.value, f.start.source], [['server/server.js'], 'package.json scripts.start -> scripts.start-server']);
   });
 
+  it('runs workers from the same image: Procfile processes, else a worker script of a job-queue project, each resolved in the tree', () => {
+    const workers = (files: Record<string, string>) => {
+      const f = detectNode(memoryProject(files));
+      return { workers: f.workers.map((w) => `${w.name}: node ${w.args.join(' ')} <- ${w.source}`), warnings: f.warnings };
+    };
+    const base = { 'server.js': '', 'jobs/run.js': '' };
+    // A Procfile worker line, followed through npm run.
+    assert.deepEqual(
+      workers({
+        ...base,
+        'package.json': pkg({ scripts: { start: 'node server.js', jobs: 'node jobs/run.js' } }),
+        Procfile: 'web: npm start\nworker: npm run jobs\n',
+      }).workers,
+      ['worker: node jobs/run.js <- Procfile:2 worker -> scripts.jobs'],
+    );
+    // scripts.worker:prod over scripts.worker (the development one watches) when a job queue is a dependency.
+    const queue = {
+      ...base,
+      'package.json': pkg({
+        scripts: { start: 'node server.js', worker: 'node --watch jobs/run.js', 'worker:prod': 'node jobs/run.js' },
+        dependencies: { bullmq: '5.61.0' },
+      }),
+    };
+    assert.deepEqual(workers(queue).workers, ['worker: node jobs/run.js <- package.json scripts.worker:prod (dependency "bullmq")']);
+    // Without a job queue a script named worker is not a process of its own; a missing file is a warning.
+    const plain = { ...queue, 'package.json': queue['package.json'].replace('"bullmq":"5.61.0"', '"express":"4.21.2"') };
+    assert.deepEqual(workers(plain).workers, []);
+    const missing = workers(Object.fromEntries(Object.entries(queue).filter(([path]) => path !== 'jobs/run.js')));
+    assert.deepEqual(missing.workers, []);
+    assert.match(
+      missing.warnings.join('\n'),
+      /worker: package\.json scripts\.worker:prod \(dependency "bullmq"\) runs "node jobs\/run\.js", not a node command whose file is in the tree/,
+    );
+  });
+
   it("takes the start command from the repository's Procfile or Dockerfile when package.json has none", () => {
     const f = detectNode(
       memoryProject({

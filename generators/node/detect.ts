@@ -44,6 +44,8 @@ export interface NodeFacts {
   test?: Fact<string>;
   /** Arguments after `node` (or `bun`) in the production command, e.g. ['dist/main.js']. */
   start: Fact<string[]>;
+  /** Processes beside the server from the same image (a Procfile `worker:` line, a worker script): arguments after node. */
+  workers: NodeWorker[];
   /** What runs the app: Bun when the start script runs `bun` (see bun.ts), else Node. */
   engine: Fact<'node' | 'bun'>;
   port: Fact<number>;
@@ -406,6 +408,7 @@ export function detectNode(project: ProjectFiles, context?: WorkspaceContext): N
     outDir,
     test,
     start,
+    workers: kind.value === 'server' ? detectWorkers(project, pkg, outDir?.value, warnings) : [],
     engine,
     port,
     healthPath,
@@ -733,6 +736,54 @@ function* startCandidates(
       yield { args: [compiledPath(project, entry, outDir)], source: entry, note: `compiled by scripts.build to ${outDir}` };
   }
   for (const entry of CONVENTIONAL_JS_ENTRIES) yield { args: [entry], source: entry, note: 'conventional entry file', quiet: true };
+}
+
+/** A worker: its name (`worker`, `scheduler`), the arguments after node, and where it was found. */
+export interface NodeWorker {
+  name: string;
+  args: string[];
+  source: string;
+}
+
+/** Job-queue libraries whose projects run a worker process beside the server. */
+const QUEUE_LIBRARIES = ['bullmq', 'bull', 'bee-queue', 'agenda', 'pg-boss', 'graphile-worker', 'kue'];
+
+/**
+ * Workers: each Procfile process beside web and release (lib/evidence.ts), else, in a project that depends
+ * on a job queue (BullMQ, Bull, Agenda...), the package.json scripts named worker (`worker`, `worker:prod`,
+ * `queue`, `jobs`). Each is translated like the start command (followed through `npm run`, compiled
+ * TypeScript found in the build's output) and kept only when its file resolves in the tree; one that does
+ * not is a warning.
+ */
+function detectWorkers(project: ProjectFiles, pkg: PackageJson, outDir: string | undefined, warnings: string[]): NodeWorker[] {
+  const scripts = pkg.scripts ?? {};
+  const declared: Array<{ name: string; command: string; source: string }> = readEvidence(project).workers.map((w) => ({
+    name: w.name,
+    command: w.argv.join(' '),
+    source: w.origin,
+  }));
+  const deps = { ...pkg.dependencies };
+  const queue = QUEUE_LIBRARIES.find((lib) => lib in deps);
+  if (!declared.length && queue) {
+    const names = Object.keys(scripts).filter((n) => /^(?:workers?|queue|jobs|consumer)(?::(?:prod|production|start))?$/.test(n));
+    // `worker:prod` over `worker` (the development one often watches the source).
+    const chosen = names.find((n) => n.includes(':')) ?? names[0];
+    if (chosen)
+      declared.push({ name: 'worker', command: scripts[chosen], source: `package.json scripts.${chosen} (dependency "${queue}")` });
+  }
+  const workers: NodeWorker[] = [];
+  for (const w of declared) {
+    const { command, source } = followRunScript(scripts, w.command, w.source);
+    const translated = translateStart(project, command, outDir);
+    const entry = translated && (translated.file ?? entryArg(translated.args));
+    if (translated && entry !== undefined && resolveEntry(project, entry, outDir, scripts.build)) {
+      workers.push({ name: w.name, args: translated.args, source });
+    } else {
+      const label = w.name === 'worker' ? 'worker' : `worker ${w.name}`;
+      warnings.push(`${label}: ${source} runs "${command}", not a node command whose file is in the tree: not a compose service`);
+    }
+  }
+  return workers;
 }
 
 /**

@@ -106,6 +106,12 @@ export default class NodeGenerator extends ServiceGenerator {
           ? [{ label: 'start', value: `${f.engine.value} ${f.start.value.join(' ')}`, source: f.start.source, note: f.start.note }]
           : []),
         ...(f.test ? [{ label: 'test', value: `"${f.test.value}"`, source: f.test.source }] : []),
+        ...f.workers.map((w) => ({
+          label: w.name === 'worker' ? 'worker' : `worker ${w.name}`,
+          value: `${f.engine.value} ${w.args.join(' ')}`,
+          source: w.source,
+          note: 'no check of its own: healthy while it runs, restarted when it exits',
+        })),
         { label: 'port', value: String(answers.port), source: a.port.source },
         ...(f.listen ? [{ label: 'listen', value: listenValue(f.listen.value), source: f.listen.source, note: f.listen.note }] : []),
         { label: 'healthcheck', value: answers.healthPath, source: a['health-path'].source },

@@ -339,6 +339,13 @@ export function planNode(facts: NodeFacts, answers: NodeAnswers): NodePlan {
     tmpfs: kind === 'next' ? ['/tmp', `/app/${ws ? `${ws.dir}/` : ''}.next/cache`] : ['/tmp'],
     // nginx handles its stop signal itself, but an init as PID 1 also reaps the workers if nginx dies.
     init: true,
+    // Workers run from the same image with their own command (no port; no check of their own: restarted when they exit).
+    ...(facts.workers.length && command
+      ? {
+          workers: facts.workers.map((w) => ({ name: w.name, command: [nodeBin, ...w.args], environment: {} })),
+          aliveCommand: [nodeBin, '-e', ''],
+        }
+      : {}),
   };
   return { dockerfile, dockerignore: { groups }, service, facts: [] };
 }

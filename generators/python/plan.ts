@@ -340,6 +340,7 @@ export function planPython(facts: PythonFacts, answers: PythonAnswers): PythonPl
     init: true,
     ...(facts.workers.length
       ? {
+          aliveCommand: [pythonBin, '-c', ''],
           workers: facts.workers.map((w) => ({
             name: w.name,
             command: w.command,

@@ -117,7 +117,7 @@ export function detectWorkers(
         source: w.source,
         note: w.health
           ? `checked by ${w.health.slice(0, 1).concat(w.health.slice(3, 5)).join(' ')}`
-          : 'no check of its own: restarted when it exits',
+          : 'no check of its own: healthy while it runs, restarted when it exits',
       }),
     );
   return { workers, facts: [...facts, ...releaseFacts] };
