@@ -913,13 +913,23 @@ EOF
   step "redis stand-in $img (Debian redis-server, uid 999)" _redis
 }
 
+# build_pkg_standin IMG CTX NAME PACKAGE SUITE: builds CTX as IMG, then labels it with the version of the Debian
+# package behind it (read from the image itself).
+build_pkg_standin() {
+  local img=$1 ctx=$2 name=$3 pkg=$4 suite=$5 real
+  build_image "$img" "$ctx" "$name (pending)" "$(real_suite "$suite")"
+  real=$("$DOCKER" run --rm --entrypoint sh "$img" -c "dpkg-query -W -f '\${Version}' $pkg")
+  printf 'FROM %s\n' "$img" >"$ctx/Dockerfile"
+  build_image "$img" "$ctx" "$name (Debian $pkg $real)" "$(real_suite "$suite")"
+}
+
 # ----------------------------------------------------------------------------------------------- mariadb
 # mariadb_image SUITE -> dockerstack/mariadb:SUITE: Debian's mariadb-server with the official image's contract
 # for compose users: uid 999, the datadir volume, MARIADB_* (and MYSQL_*) settings with _FILE variants, the
 # app user and database made on first start, and /usr/local/bin/healthcheck.sh (--connect, --innodb_initialized)
 # with its own healthcheck user, as docker-library/mariadb makes them.
 mariadb_image() {
-  local suite=$1 img="dockerstack/mariadb:$1" ctx real
+  local suite=$1 img="dockerstack/mariadb:$1" ctx
   current "$img" && return 0
   debian_base "$suite"
   _mariadb() {
@@ -1013,11 +1023,7 @@ ENTRYPOINT ["docker-entrypoint.sh"]
 EXPOSE 3306
 CMD ["mariadbd"]
 EOF
-    build_image "$img" "$ctx" "mariadb (pending)" "$(real_suite "$suite")"
-    # shellcheck disable=SC2016  # expanded by the container's sh
-    real=$("$DOCKER" run --rm --entrypoint sh "$img" -c 'dpkg-query -W -f "\${Version}" mariadb-server')
-    printf 'FROM %s\n' "$img" >"$ctx/Dockerfile"
-    build_image "$img" "$ctx" "MariaDB (Debian mariadb-server $real)" "$(real_suite "$suite")"
+    build_pkg_standin "$img" "$ctx" MariaDB mariadb-server "$suite"
     "$DOCKER" run --rm --entrypoint sh "$img" -c 'mariadbd --version && id mysql && command -v healthcheck.sh'
   }
   step "mariadb stand-in $img (Debian mariadb-server, uid 999)" _mariadb
@@ -1029,7 +1035,7 @@ EOF
 # 10-defaults.conf: logs to the console, guest not limited to loopback), the Erlang cookie reachable from
 # root so that `rabbitmq-diagnostics` works in a healthcheck, and the entrypoint dropping to the rabbitmq user.
 rabbitmq_image() {
-  local suite=$1 img="dockerstack/rabbitmq:$1" ctx real
+  local suite=$1 img="dockerstack/rabbitmq:$1" ctx
   current "$img" && return 0
   debian_base "$suite"
   _rabbitmq() {
@@ -1067,11 +1073,7 @@ ENTRYPOINT ["docker-entrypoint.sh"]
 EXPOSE 5672
 CMD ["rabbitmq-server"]
 EOF
-    build_image "$img" "$ctx" "rabbitmq (pending)" "$(real_suite "$suite")"
-    # shellcheck disable=SC2016  # expanded by the container's sh
-    real=$("$DOCKER" run --rm --entrypoint sh "$img" -c 'dpkg-query -W -f "\${Version}" rabbitmq-server')
-    printf 'FROM %s\n' "$img" >"$ctx/Dockerfile"
-    build_image "$img" "$ctx" "RabbitMQ (Debian rabbitmq-server $real)" "$(real_suite "$suite")"
+    build_pkg_standin "$img" "$ctx" RabbitMQ rabbitmq-server "$suite"
     "$DOCKER" run --rm --entrypoint sh "$img" -c 'id rabbitmq && command -v rabbitmq-server rabbitmq-diagnostics'
   }
   step "rabbitmq stand-in $img (Debian rabbitmq-server, uid 999)" _rabbitmq
