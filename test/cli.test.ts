@@ -77,6 +77,24 @@ describe('dockerstack CLI', () => {
     rmSync(dir, { recursive: true });
   });
 
+  it(".python-version above the service folder is read as uv and pyenv read it; the service's own comes first", async () => {
+    const root = mkdtempSync(join(tmpdir(), 'dockerstack-pyversion-'));
+    try {
+      mkdirSync(join(root, 'backend'));
+      writeFileSync(join(root, '.python-version'), '3.13\n');
+      writeFileSync(join(root, 'backend', 'requirements.txt'), 'flask==3.1.2\ngunicorn==23.0.0\n');
+      writeFileSync(join(root, 'backend', 'app.py'), 'from flask import Flask\napp = Flask(__name__)\n');
+      const run = await runCli(['python', '--yes'], join(root, 'backend'));
+      assert.equal(run.code, 0, run.output);
+      assert.match(run.output, /python 3\.13 <- \.\.\/\.python-version \(3\.13 kept\)/);
+      writeFileSync(join(root, 'backend', '.python-version'), '3.12\n');
+      const own = await runCli(['python', '--yes', '--force'], join(root, 'backend'));
+      assert.match(own.output, /python 3\.12 <- \.python-version \(3\.12 kept\)/);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
   it('names an unknown generator', async () => {
     const { code, stderr } = await runCli(['rust', '--yes'], tmpdir());
     assert.equal(code, 2);

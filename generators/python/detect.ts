@@ -214,6 +214,8 @@ export interface DetectOptions {
   package?: string;
   /** --start (or the saved answer): the start command, checked like the repository's own. */
   start?: Fact<string>;
+  /** A `.python-version` in a folder above (uv and pyenv read it from the parents): `../.python-version`. */
+  pythonVersionAbove?: { value: string; source: string };
 }
 
 export function detectPython(project: ProjectFiles, options: DetectOptions = {}): PythonFacts {
@@ -228,7 +230,14 @@ export function detectPython(project: ProjectFiles, options: DetectOptions = {})
   const name = rawName
     ? fact(serviceName(rawName), `${proj.dir ? `${proj.dir}/` : ''}pyproject.toml name`)
     : fact('app', 'default (no project name)');
-  const { python, spec } = detectPythonVersion(project, pyproject, proj.pyproject, warnings, pythonBound(project, manager.value));
+  const { python, spec } = detectPythonVersion(
+    project,
+    pyproject,
+    proj.pyproject,
+    warnings,
+    pythonBound(project, manager.value),
+    options.pythonVersionAbove,
+  );
 
   const deps = new Set(proj.deps);
   const allDeps = new Set([...proj.deps, ...proj.devDeps]);
@@ -483,6 +492,7 @@ function detectPythonVersion(
   memberPyproject: Toml | undefined,
   warnings: string[],
   bound?: PythonBound,
+  above?: { value: string; source: string },
 ): { python: Fact<ResolvedVersion>; spec?: string } {
   const pipfile = project.exists('Pipfile') ? table(readToml(project, 'Pipfile')?.requires) : {};
   const requires = (table(memberPyproject?.project)['requires-python'] ?? table(pyproject?.project)['requires-python']) as
@@ -491,6 +501,7 @@ function detectPythonVersion(
   const runtimeTxt = firstLine(project.read('runtime.txt'))?.replace(/^python-/, '');
   const sources: Array<[string, string | undefined]> = [
     ['.python-version', firstLine(project.read('.python-version'))],
+    [above?.source ?? '', above?.value],
     ['pyproject.toml requires-python', requires],
     ['runtime.txt', runtimeTxt],
     // App Engine's `runtime: python312` names the line.

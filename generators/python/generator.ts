@@ -5,7 +5,7 @@ import { serviceName } from '../../lib/compose.ts';
 import { type Fact, fact } from '../../lib/facts.ts';
 import type { PythonRuntime } from '../../lib/images.ts';
 import { checkChoice, parsePath, parsePort } from '../../lib/options.ts';
-import { diskProject } from '../../lib/project.ts';
+import { diskProject, findAbove, pathBack } from '../../lib/project.ts';
 import { ServiceGenerator, type ServiceOptions } from '../../lib/service-generator.ts';
 import { detectWritablePaths, planWritable, withWritable } from '../../lib/writable-paths.ts';
 import { detectPython, type PythonFacts, type Server, withServer } from './detect.ts';
@@ -34,6 +34,18 @@ export default class PythonGenerator extends ServiceGenerator {
     return typeof saved === 'string' && saved !== '' ? fact(saved, '.yo-rc.json') : undefined;
   }
 
+  /** The nearest `.python-version` above the service folder, up to the repository's root (uv and pyenv read parents). */
+  private pythonVersionAbove(): { value: string; source: string } | undefined {
+    const root = this.options.composeRoot as string | undefined;
+    // The repository's root itself (the app generator's, or a git checkout's) has nothing above it to read.
+    if (this.destinationRoot() === root || diskProject(this.destinationRoot()).exists('.git')) return undefined;
+    return findAbove(this.destinationRoot(), diskProject, (project, folder, member) => {
+      const value = project.read('.python-version')?.split('\n')[0]?.trim();
+      if (value) return { value, source: `${pathBack(member)}/.python-version` };
+      return root && folder === root ? null : undefined;
+    });
+  }
+
   async initializing() {
     this.checkInputs();
     const server = this.given('server');
@@ -41,6 +53,7 @@ export default class PythonGenerator extends ServiceGenerator {
     this.facts = detectPython(diskProject(this.destinationRoot()), {
       package: this.options.package as string | undefined,
       start: this.given('start'),
+      pythonVersionAbove: this.pythonVersionAbove(),
     });
     if (server) this.facts = withServer(this.facts, server.value as Server, server.source);
   }
