@@ -1017,7 +1017,12 @@ function blankPython(text: string): string {
 function frameworkPage(project: ProjectFiles, files: string[]): Fact<string> | undefined {
   // A route the code declares at / comes first: `@app.get("/")` on the app object, or `path("", ...)` in
   // Django's root URLconf (ROOT_URLCONF; an app's own urls.py is mounted under a prefix).
-  const code = (file: string) => blankPython(project.read(file) ?? '');
+  // Each file's code without comments and docstrings, read and blanked once for the three searches below.
+  const blanked = new Map<string, string>();
+  const code = (file: string) => {
+    if (!blanked.has(file)) blanked.set(file, blankPython(project.read(file) ?? ''));
+    return blanked.get(file) as string;
+  };
   const rootConf = files
     .map((f) => /^\s*ROOT_URLCONF\s*=\s*['"]([\w.]+)['"]/m.exec(code(f))?.[1])
     .find(Boolean)
